@@ -1,0 +1,159 @@
+"""The site and its series: `site.yml` at the root, `issues/<series>/series.yml` for each series."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+
+from publisher.errors import ContentError, Problem, PublisherError, display_path
+from publisher.validation import Schema, SchemaT, Text, validate_document
+from publisher.yamldoc import YamlDocument, parse_mapping, read_text
+
+SITE_FILE = "site.yml"
+SERIES_FILE = "series.yml"
+ISSUES_FOLDER = "issues"
+TEMPLATES_FOLDER = "templates"
+STYLES_FOLDER = "styles"
+
+Cadence = Literal["weekly", "monthly", "bimonthly", "quarterly", "termly", "twice-yearly",
+                  "yearly", "occasional"]
+
+
+class SiteSettings(Schema):
+    """`site.yml`: who publishes, where, in which language, and where the output goes."""
+
+    organisation: Text = Field(description="The board's name, shown on every issue and set as "
+                               "the PDF author.",
+                               json_schema_extra={"example": "Safeguarding Children Partnership"})
+    website: Text = Field(description="The board's website address.",
+                          json_schema_extra={"example": "https://www.example.org.uk/"})
+    language: Text = Field("en-GB", description="Default language of the issues (BCP 47).")
+    output: Text = Field("output", description="Folder the built issues are written to.")
+
+    @field_validator("website")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("write the full address, starting with https://")
+        return value
+
+
+class SeriesSettings(Schema):
+    """`issues/<series>/series.yml`: what the series is and how it looks."""
+
+    title: Text = Field(description="The series title in the masthead.",
+                        json_schema_extra={"example": "Learning Review"})
+    kind: Literal["newsletter", "briefing"] = Field(
+        description="newsletter or briefing.", json_schema_extra={"example": "newsletter"})
+    cadence: Cadence = Field(description="How often an issue comes out.",
+                             json_schema_extra={"example": "quarterly"})
+    style: Text = Field(description="The house style: a folder in templates/ and styles/.",
+                        json_schema_extra={"example": "newsletter"})
+    masthead: Text = Field(description="The line under the series title in the masthead.",
+                           json_schema_extra={"example": "Learning from reviews"})
+
+
+@dataclass(frozen=True)
+class Series:
+    slug: str
+    folder: Path
+    settings: SeriesSettings
+
+
+@dataclass(frozen=True)
+class Site:
+    """A loaded, valid site: its root folder, settings and series by folder name."""
+
+    root: Path
+    settings: SiteSettings
+    series: dict[str, Series]
+
+    @property
+    def issues_folder(self) -> Path:
+        return self.root / ISSUES_FOLDER
+
+    @property
+    def templates_folder(self) -> Path:
+        return self.root / TEMPLATES_FOLDER
+
+    @property
+    def styles_folder(self) -> Path:
+        return self.root / STYLES_FOLDER
+
+    def shown(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+
+def load_site(root: Path) -> Site:
+    """Load and validate `site.yml` and every series' settings under `root`.
+
+    Raises ContentError with every problem found, or PublisherError if `root` is no site.
+    """
+    root = root.resolve()
+    site_file = root / SITE_FILE
+    if not site_file.is_file():
+        raise PublisherError(
+            f"no {SITE_FILE} in {root}; run publisher in the folder that holds {SITE_FILE}, "
+            "or name that folder with --site")
+    problems: list[Problem] = []
+    settings, _ = _load_settings(SiteSettings, site_file, root, problems)
+    series = {}
+    issues_folder = root / ISSUES_FOLDER
+    folders = sorted(p for p in issues_folder.iterdir() if p.is_dir()) if issues_folder.is_dir() else []
+    for folder in folders:
+        if not (folder / SERIES_FILE).is_file():
+            if any(folder.glob("*.md")):
+                problems.append(Problem(display_path(folder, root), None,
+                                        f"this folder has issues but no {SERIES_FILE}; add one "
+                                        "with the series' title, kind, cadence, style and masthead"))
+            continue
+        series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
+                                                   problems)
+        if series_settings is not None and document is not None:
+            problems.extend(_check_style(series_settings, document, root))
+            series[folder.name] = Series(folder.name, folder, series_settings)
+    if problems:
+        raise ContentError(problems)
+    assert settings is not None
+    return Site(root=root, settings=settings, series=series)
+
+
+def house_styles(root: Path) -> list[str]:
+    """The house styles a site offers: folders with both templates and a stylesheet."""
+    styles = root / STYLES_FOLDER
+    return sorted(
+        folder.name for folder in styles.iterdir()
+        if (folder / "style.css").is_file() and (root / TEMPLATES_FOLDER / folder.name).is_dir()
+    ) if styles.is_dir() else []
+
+
+def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -> list[Problem]:
+    available = house_styles(root)
+    if settings.style in available:
+        return []
+    close = difflib.get_close_matches(settings.style, available, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else (
+        f"the styles are: {', '.join(available)}" if available else
+        f"add templates/{settings.style}/ and styles/{settings.style}/style.css")
+    return [Problem(document.path, document.line_of(("style",)),
+                    f"style: {settings.style!r} is not a house style; {hint}")]
+
+
+def _load_settings(schema: type[SchemaT], path: Path, root: Path,
+                   problems: list[Problem]) -> tuple[SchemaT | None, YamlDocument | None]:
+    shown = display_path(path, root)
+    text, problem = read_text(path, shown)
+    document = None
+    if problem is None:
+        document, problem = parse_mapping(text or "", shown)
+    if problem is not None or document is None:
+        if problem is not None:
+            problems.append(problem)
+        return None, None
+    settings, found = validate_document(schema, document)
+    problems.extend(found)
+    return settings, document

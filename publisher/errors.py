@@ -1,0 +1,76 @@
+"""The errors publisher reports to its users.
+
+Every stage raises these where it finds a problem, with the file and line it knows of;
+only the command line catches them, and prints each one once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in one source file, said so that its author can fix it."""
+
+    path: str | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.message
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class PublisherError(click.ClickException):
+    """A problem the user can fix. Printed as one clean message; exit code 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None):
+        self.problem = Problem(path, line, message)
+        super().__init__(str(self.problem))
+
+    def show(self, file: object = None) -> None:
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+class ContentError(PublisherError):
+    """All the problems found in the site's sources, gathered before anything is written."""
+
+    def __init__(self, problems: Iterable[Problem], outcome: str = "nothing was written"):
+        self.problems = sorted(set(problems), key=_reading_order)
+        files = {p.path for p in self.problems}
+        lines = [str(p) for p in self.problems]
+        count = len(self.problems)
+        summary = (
+            f"{count} problem{'s' if count != 1 else ''} in "
+            f"{len(files)} file{'s' if len(files) != 1 else ''}; {outcome}."
+        )
+        click.ClickException.__init__(self, "\n".join([*lines, summary]))
+        self.problem = self.problems[0]
+
+    def show(self, file: object = None) -> None:
+        click.echo(self.format_message(), err=True)
+
+
+class RenderError(PublisherError):
+    """A template, stylesheet or resource that could not be turned into a page."""
+
+
+def _reading_order(problem: Problem) -> tuple[str, int, str]:
+    return (problem.path or "", problem.line or 0, problem.message)
+
+
+def display_path(path: Path, root: Path) -> str:
+    """The path as the user knows it: relative to the site root where it lies inside it."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return str(path)

@@ -1,0 +1,188 @@
+"""Read issues: a Markdown file with YAML front matter becomes a validated `Issue`.
+
+Every problem in every file is gathered first; `load_issues` raises one ContentError
+listing them all, so nothing is written while any source is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+import datetime
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field
+
+from publisher.config import Series, Site
+from publisher.errors import ContentError, Problem
+from publisher.validation import IsoDate, Schema, Text, TextList, parse_iso_date, validate_document
+from publisher.yamldoc import parse_mapping, read_text
+
+FENCE = "---"
+_LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+
+
+def _date_or_text(value: Any) -> Any:
+    """`next_issue` may be a date (2011-09-01) or words ("September 2011", "in the autumn")."""
+    if isinstance(value, str) and _LOOKS_LIKE_DATE.match(value.strip()):
+        return parse_iso_date(value)
+    return value
+
+
+class FrontMatter(Schema):
+    """The keys at the top of an issue. The README's table is the user's copy of this."""
+
+    title: Text = Field(description="The issue's headline.",
+                        json_schema_extra={"example": "Learning from serious case reviews"})
+    number: int = Field(ge=1, description="Issue number, unique within the series.",
+                        json_schema_extra={"example": 1})
+    date: IsoDate = Field(description="Publication date, written YYYY-MM-DD.",
+                          json_schema_extra={"example": "2011-06-01"})
+    status: Literal["draft", "published"] = Field(
+        description="draft while being written; published once it is out.",
+        json_schema_extra={"example": "draft"})
+    summary: Text = Field(description="One or two sentences: the page description and the "
+                          "PDF subject.", json_schema_extra={"example": "What our reviews teach."})
+    audience: TextList = Field(default_factory=list, description="Who the issue is for.")
+    keywords: TextList = Field(default_factory=list, description="Subject words for search "
+                               "and the PDF's keywords.")
+    language: Text | None = Field(None, description="Language of this issue if it differs "
+                                  "from the site's (BCP 47, e.g. cy for Welsh).")
+    next_issue: Annotated[datetime.date | Text, BeforeValidator(_date_or_text)] | None = Field(
+        None, description="When the next issue comes out: a date or words.")
+    contributors: TextList = Field(default_factory=list, description="Teams or roles that "
+                                   "wrote for the issue (never individuals' names).")
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One valid issue: its settings, its Markdown body and where it came from."""
+
+    source: Path
+    shown: str
+    series: Series
+    front: FrontMatter
+    body: str
+    body_line: int
+    key_lines: dict[str, int]
+
+    @property
+    def slug(self) -> str:
+        return self.source.stem
+
+    @property
+    def language(self) -> str | None:
+        return self.front.language
+
+
+def load_issues(site: Site, paths: list[Path] | None = None) -> list[Issue]:
+    """Load every issue of `site`, or those at `paths` (issue files or series folders)."""
+    problems: list[Problem] = []
+    files = _issue_files(site, paths, problems)
+    issues = []
+    for path, series in files:
+        issue = read_issue(site, path, series, problems)
+        if issue is not None:
+            issues.append(issue)
+    problems.extend(_duplicate_numbers(issues))
+    if problems:
+        raise ContentError(problems)
+    return issues
+
+
+def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
+    """Read one issue file; add what is wrong with it to `problems`."""
+    shown = site.shown(path)
+    text, problem = read_text(path, shown)
+    if problem is not None or text is None:
+        problems.append(problem or Problem(shown, None, "cannot be read"))
+        return None
+    split = split_front_matter(text, shown)
+    if isinstance(split, Problem):
+        problems.append(split)
+        return None
+    front_text, body, body_line = split
+    document, problem = parse_mapping(front_text, shown, first_line=2)
+    if problem is not None or document is None:
+        problems.append(problem or Problem(shown, 1, "front matter cannot be read"))
+        return None
+    front, found = validate_document(FrontMatter, document)
+    problems.extend(found)
+    if front is None:
+        return None
+    key_lines = {str(loc[0]): line for loc, line in document.lines.items() if len(loc) == 1}
+    return Issue(source=path, shown=shown, series=series, front=front, body=body,
+                 body_line=body_line, key_lines=key_lines)
+
+
+def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:
+    """Split a file into its front matter, its body and the line the body starts on."""
+    if not text.strip():
+        return Problem(shown, None, "the file is empty; start it with front matter: a line "
+                       "'---', the keys (title, number, date, status, summary), then '---'")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return Problem(shown, 1, "the file has no front matter; its first line must be '---', "
+                       "followed by the keys (title, number, date, ...) and another '---'")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in (FENCE, "..."):
+            return "\n".join(lines[1:index]), "\n".join(lines[index + 1:]), index + 2
+    return Problem(shown, 1, "the front matter is not closed; add a line '---' after its "
+                   "last key")
+
+
+def _issue_files(site: Site, paths: list[Path] | None,
+                 problems: list[Problem]) -> list[tuple[Path, Series]]:
+    if paths is None:
+        return [(path, series) for series in site.series.values()
+                for path in sorted(series.folder.glob("*.md"))]
+    files: list[tuple[Path, Series]] = []
+    for path in paths:
+        resolved = path.resolve()
+        series = _series_of(site, resolved)
+        if series is None:
+            problems.append(_not_in_a_series(site, resolved))
+        elif resolved.is_dir():
+            files.extend((found, series) for found in sorted(resolved.glob("*.md")))
+        elif resolved.suffix != ".md":
+            problems.append(Problem(site.shown(resolved), None,
+                                    "is not an issue; issues are Markdown files ending in .md"))
+        else:
+            files.append((resolved, series))
+    return list(dict.fromkeys(files))
+
+
+def _series_of(site: Site, path: Path) -> Series | None:
+    for series in site.series.values():
+        folder = series.folder.resolve()
+        if path == folder or path.parent == folder:
+            return series
+    return None
+
+
+def _not_in_a_series(site: Site, path: Path) -> Problem:
+    shown = site.shown(path)
+    try:
+        relative = path.relative_to(site.issues_folder.resolve())
+    except ValueError:
+        return Problem(shown, None, "is not in a series folder; issues live in "
+                       "issues/<series>/, next to the series' series.yml")
+    known = ", ".join(sorted(site.series)) or "none yet"
+    return Problem(shown, None, f"unknown series {relative.parts[0]!r}: there is no "
+                   f"issues/{relative.parts[0]}/series.yml (series: {known})")
+
+
+def _duplicate_numbers(issues: list[Issue]) -> list[Problem]:
+    problems = []
+    first_with: dict[tuple[str, int], Issue] = {}
+    for issue in issues:
+        key = (issue.series.slug, issue.front.number)
+        if key in first_with:
+            problems.append(Problem(
+                issue.shown, issue.key_lines.get("number"),
+                f"number: issue {issue.front.number} of {issue.series.settings.title} is "
+                f"already {first_with[key].shown}; give each issue its own number"))
+        else:
+            first_with[key] = issue
+    return problems

@@ -1,0 +1,77 @@
+"""The Jinja environment: a house style's templates over the shared base layout.
+
+Autoescaping is on and undefined names are errors, so a typo in a template fails the build
+instead of printing nothing.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from publisher.errors import RenderError, display_path
+from publisher.validation import MONTHS
+
+
+def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
+    """An environment that looks in `templates/<style>/` first, then in `templates/`."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([templates_folder / style, templates_folder]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["month_year"] = month_year
+    environment.filters["long_date"] = long_date
+    return environment
+
+
+def render_template(environment: jinja2.Environment, name: str, context: dict[str, Any],
+                    site_root: Path) -> str:
+    """Render template `name`; a broken template becomes a RenderError naming its file and line."""
+    try:
+        return environment.get_template(name).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise RenderError(f"template error: {error.message}",
+                          path=_shown(error.filename, site_root), line=error.lineno) from error
+    except jinja2.TemplateNotFound as error:
+        raise RenderError(f"template {error.name!r} not found in "
+                          f"{_search_path(environment, site_root)}") from error
+    except jinja2.UndefinedError as error:
+        filename, line = _template_frame(site_root)
+        raise RenderError(f"template error: {error.message}", path=filename, line=line) from error
+
+
+def month_year(value: date) -> str:
+    """`2011-06-01` as 'June 2011', whatever the machine's locale."""
+    return f"{MONTHS[value.month - 1]} {value.year}"
+
+
+def long_date(value: date) -> str:
+    """`2011-06-07` as '7 June 2011', whatever the machine's locale."""
+    return f"{value.day} {month_year(value)}"
+
+
+def _shown(filename: str | None, site_root: Path) -> str | None:
+    return display_path(Path(filename), site_root) if filename else None
+
+
+def _search_path(environment: jinja2.Environment, site_root: Path) -> str:
+    loader = environment.loader
+    folders = getattr(loader, "searchpath", [])
+    return " or ".join(display_path(Path(folder), site_root) for folder in folders)
+
+
+def _template_frame(site_root: Path) -> tuple[str | None, int | None]:
+    """The template file and line the current exception was raised in, as Jinja records it."""
+    for frame in reversed(traceback.extract_tb(sys.exc_info()[2])):
+        if frame.filename.endswith(".html"):
+            return _shown(frame.filename, site_root), frame.lineno
+    return None, None

@@ -1,0 +1,171 @@
+"""Check YAML data against a schema and say what is wrong in words an author understands.
+
+Schemas are pydantic models; this module holds the field types they share and turns
+pydantic's errors into `Problem`s that point at the line of the offending key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
+
+from publisher.errors import Problem
+from publisher.yamldoc import Location, YamlDocument
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class Schema(BaseModel):
+    """Base of every schema: unknown keys are errors, text is trimmed, values are frozen."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def parse_iso_date(value: Any) -> date:
+    """Accept only `YYYY-MM-DD`; for anything else, suggest how to write it."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise PydanticCustomError("publisher", "expected a date such as 2011-06-01")
+    text = value.strip()
+    if _ISO_DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise PydanticCustomError(
+                "publisher", "{value!r} is not a real date; check the month and the day",
+                {"value": text}) from None
+    suggestion = suggest_iso_date(text)
+    hint = f"write it as {suggestion}" if suggestion else "write it as YYYY-MM-DD, for example 2011-06-01"
+    raise PydanticCustomError("publisher", "{value!r} is not a date; {hint}",
+                              {"value": text, "hint": hint})
+
+
+def suggest_iso_date(text: str) -> str | None:
+    """The ISO form of a date written the British way: 'June 2011', '1 June 2011', '01/06/2011'."""
+    words = re.sub(r"(\d)(st|nd|rd|th)\b", r"\1", text.replace(",", " ")).split()
+    month_of = {name.lower()[:3]: number for number, name in enumerate(MONTHS, start=1)}
+    day, month, year = 1, None, None
+    for word in words:
+        lowered = word.lower()
+        if lowered[:3] in month_of and lowered.isalpha():
+            month = month_of[lowered[:3]]
+        elif word.isdigit() and len(word) == 4:
+            year = int(word)
+        elif word.isdigit() and len(word) <= 2:
+            day = int(word)
+    numeric = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text.strip())
+    if numeric:
+        day, month, year = int(numeric[1]), int(numeric[2]), int(numeric[3])
+    if month is None or year is None:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def split_text_list(value: Any) -> Any:
+    """Let a list be written as one line of items separated by commas."""
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+Text = Annotated[str, Field(min_length=1)]
+TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+
+
+def validate_document(schema: type[SchemaT], document: YamlDocument,
+                      extra: dict[str, Any] | None = None) -> tuple[SchemaT | None, list[Problem]]:
+    """Validate `document` against `schema`; return the model or every problem found."""
+    try:
+        return schema.model_validate({**document.data, **(extra or {})}), []
+    except ValidationError as error:
+        problems = [
+            Problem(document.path, document.line_of(tuple(detail["loc"])),
+                    describe_error(schema, detail))
+            for detail in error.errors(include_url=False)
+        ]
+        return None, problems
+
+
+def describe_error(schema: type[BaseModel], detail: Any) -> str:
+    """One pydantic error as 'key: what is wrong; how to fix it'."""
+    location: Location = tuple(detail["loc"])
+    key = _format_location(location)
+    kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
+    if kind == "missing":
+        field = schema.model_fields.get(str(location[-1])) if len(location) == 1 else None
+        example = (field.json_schema_extra or {}).get("example") if field else None
+        return (f"{key}: this required key is missing; add a line such as "
+                f"'{key}: {example}'" if example else f"{key}: this required key is missing")
+    if kind == "extra_forbidden":
+        return f"{key}: unknown key; {_suggest_key(schema, location)}"
+    if kind == "publisher":
+        return f"{key}: {detail['msg']}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"{key}: {_show(value)} is not a whole number; write it in figures, for example 3"
+    if kind == "greater_than_equal":
+        return f"{key}: {_show(value)} is too small; it must be {context['ge']} or more"
+    if kind == "literal_error":
+        return f"{key}: {_show(value)} is not one of the choices; use {context['expected']}"
+    if kind == "string_too_short":
+        return f"{key}: is empty; write the text after the colon"
+    if kind == "string_type":
+        return f"{key}: expected text, found {_show(value)}"
+    if kind == "list_type":
+        return f"{key}: expected a list, with each item on its own line starting with '- '"
+    if kind in ("dict_type", "model_type"):
+        return f"{key}: expected a group of keys, found {_show(value)}"
+    return f"{key}: {detail['msg']}"
+
+
+def _format_location(location: Location) -> str:
+    parts: list[str] = []
+    for part in location:
+        if isinstance(part, int):
+            parts.append(f"item {part + 1}")
+        else:
+            parts.append(str(part))
+    return " > ".join(parts) if parts else "(top)"
+
+
+def _suggest_key(schema: type[BaseModel], location: Location) -> str:
+    known = _known_keys(schema, location[:-1])
+    close = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return f"the keys allowed here are: {', '.join(known)}"
+
+
+def _known_keys(schema: type[BaseModel], parent: Location) -> list[str]:
+    model: Any = schema
+    for part in parent:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(str(part)) if hasattr(model, "model_fields") else None
+        annotation = getattr(field, "annotation", None)
+        model = annotation if isinstance(annotation, type) else None
+        if model is None:
+            return []
+    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of keys"
+    return repr(value)

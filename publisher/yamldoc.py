@@ -1,0 +1,129 @@
+"""YAML text in, plain data with line numbers out.
+
+Every scalar is loaded as text (PyYAML's BaseLoader): `title: No` stays "No" and
+`date: 2011-06-01` stays "2011-06-01" until the schema says what it should be. Keys keep
+the line they were written on, so validation can point at it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publisher.errors import Problem
+
+Location = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    """A YAML mapping read from `path`, with the line each key and item stands on."""
+
+    path: str
+    data: dict[str, Any]
+    first_line: int
+    lines: dict[Location, int] = field(default_factory=dict)
+
+    def line_of(self, location: Location) -> int:
+        """The line of the deepest part of `location` that was written down."""
+        for end in range(len(location), 0, -1):
+            line = self.lines.get(tuple(location[:end]))
+            if line is not None:
+                return line
+        return self.first_line
+
+
+class YamlProblem(Exception):
+    """Raised inside this module; turned into a Problem by `parse_mapping`."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def read_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 text file, accepting a byte-order mark and Windows line endings."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, Problem(shown_as, None, f"cannot be read: {error.strerror}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, Problem(
+            shown_as,
+            line,
+            "is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, "
+            "Encoding: UTF-8)",
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def parse_mapping(text: str, path: str, first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
+    """Parse `text` (which starts on `first_line` of `path`) as a YAML mapping of keys."""
+    try:
+        node = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = first_line + (mark.line if mark else 0)
+        what = error.problem or error.context or "cannot be read"
+        return None, Problem(path, line, f"this is not valid YAML: {what}; check the "
+                             "indentation and that each line reads 'key: value'")
+    except yaml.YAMLError as error:  # a reader error: control characters and the like
+        return None, Problem(path, first_line, f"this is not valid YAML: {error}")
+    document = YamlDocument(path=path, data={}, first_line=first_line)
+    if node is None:
+        return document, None
+    if not isinstance(node, yaml.MappingNode):
+        line = first_line + node.start_mark.line
+        return None, Problem(path, line, "expected keys and values such as 'title: ...', "
+                             f"found {_kind_of(node)}")
+    try:
+        document.data = _to_python(node, (), document, set())
+    except YamlProblem as problem:
+        return None, Problem(path, problem.line, problem.message)
+    return document, None
+
+
+def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
+               seen: set[int]) -> Any:
+    line = document.first_line + node.start_mark.line
+    if id(node) in seen:
+        # An alias: refused, so that a few lines of YAML cannot expand into gigabytes.
+        raise YamlProblem(line, "anchors and aliases ('&name', '*name') are not supported; "
+                          "write the value out in full")
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        items = []
+        for index, item in enumerate(node.value):
+            document.lines[(*location, index)] = document.first_line + item.start_mark.line
+            items.append(_to_python(item, (*location, index), document, seen))
+        return items
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key_line = document.first_line + key_node.start_mark.line
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise YamlProblem(key_line, f"a key must be a plain word, found {_kind_of(key_node)}")
+        key = key_node.value
+        if key in mapping:
+            first = document.lines[(*location, key)]
+            raise YamlProblem(key_line, f"{key}: this key is given twice (first on line "
+                              f"{first}); keep one")
+        document.lines[(*location, key)] = key_line
+        mapping[key] = _to_python(value_node, (*location, key), document, seen)
+    return mapping
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if isinstance(node, yaml.MappingNode):
+        return "a group of keys"
+    return f"the text {node.value!r}"
