@@ -106,11 +106,7 @@ def load_site(root: Path) -> Site:
     folders = sorted(p for p in issues_folder.iterdir() if p.is_dir()) if issues_folder.is_dir() else []
     for folder in folders:
         if not (folder / SERIES_FILE).is_file():
-            if any(folder.glob("*.md")):
-                problems.append(Problem(display_path(folder, root), None,
-                                        f"this folder has issues but no {SERIES_FILE}; add one "
-                                        "with the series' title, kind, cadence, style and masthead"))
-            continue
+            continue  # not a series; issues found in it are reported by the issue loader
         series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
                                                    problems)
         if series_settings is not None and document is not None:

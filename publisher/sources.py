@@ -135,8 +135,7 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:
 def _issue_files(site: Site, paths: list[Path] | None,
                  problems: list[Problem]) -> list[tuple[Path, Series]]:
     if paths is None:
-        return [(path, series) for series in site.series.values()
-                for path in sorted(series.folder.glob("*.md"))]
+        paths = sorted(site.issues_folder.glob("*/*.md"))
     files: list[tuple[Path, Series]] = []
     for path in paths:
         resolved = path.resolve()
@@ -170,7 +169,8 @@ def _not_in_a_series(site: Site, path: Path) -> Problem:
                        "issues/<series>/, next to the series' series.yml")
     known = ", ".join(sorted(site.series)) or "none yet"
     return Problem(shown, None, f"unknown series {relative.parts[0]!r}: there is no "
-                   f"issues/{relative.parts[0]}/series.yml (series: {known})")
+                   f"issues/{relative.parts[0]}/series.yml; add one, or move the issue into a "
+                   f"series folder (series: {known})")
 
 
 def _duplicate_numbers(issues: list[Issue]) -> list[Problem]:

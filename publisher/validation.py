@@ -41,12 +41,10 @@ def parse_iso_date(value: Any) -> date:
             return date.fromisoformat(text)
         except ValueError:
             raise PydanticCustomError(
-                "publisher", "{value!r} is not a real date; check the month and the day",
-                {"value": text}) from None
+                "publisher", f"{text!r} is not a real date; check the month and the day") from None
     suggestion = suggest_iso_date(text)
     hint = f"write it as {suggestion}" if suggestion else "write it as YYYY-MM-DD, for example 2011-06-01"
-    raise PydanticCustomError("publisher", "{value!r} is not a date; {hint}",
-                              {"value": text, "hint": hint})
+    raise PydanticCustomError("publisher", f"{text!r} is not a date; {hint}")
 
 
 def suggest_iso_date(text: str) -> str | None:

@@ -50,7 +50,7 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
     try:
         raw = path.read_bytes()
     except OSError as error:
-        return None, Problem(shown_as, None, f"cannot be read: {error.strerror}")
+        return None, Problem(shown_as, None, f"the file cannot be read: {error.strerror}")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -58,7 +58,7 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
         return None, Problem(
             shown_as,
             line,
-            "is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, "
+            "the file is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, "
             "Encoding: UTF-8)",
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
@@ -84,18 +84,18 @@ def parse_mapping(text: str, path: str, first_line: int = 1) -> tuple[YamlDocume
         return None, Problem(path, line, "expected keys and values such as 'title: ...', "
                              f"found {_kind_of(node)}")
     try:
-        document.data = _to_python(node, (), document, set())
+        document.data = _to_python(node, (), document, set(), first_line)
     except YamlProblem as problem:
         return None, Problem(path, problem.line, problem.message)
     return document, None
 
 
 def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
-               seen: set[int]) -> Any:
-    line = document.first_line + node.start_mark.line
+               seen: set[int], used_at: int) -> Any:
+    """Plain data from `node`; `used_at` is the line that refers to it (for aliases)."""
     if id(node) in seen:
         # An alias: refused, so that a few lines of YAML cannot expand into gigabytes.
-        raise YamlProblem(line, "anchors and aliases ('&name', '*name') are not supported; "
+        raise YamlProblem(used_at, "anchors and aliases ('&name', '*name') are not supported; "
                           "write the value out in full")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
@@ -103,8 +103,9 @@ def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
     if isinstance(node, yaml.SequenceNode):
         items = []
         for index, item in enumerate(node.value):
-            document.lines[(*location, index)] = document.first_line + item.start_mark.line
-            items.append(_to_python(item, (*location, index), document, seen))
+            item_line = used_at if id(item) in seen else document.first_line + item.start_mark.line
+            document.lines[(*location, index)] = item_line
+            items.append(_to_python(item, (*location, index), document, seen, item_line))
         return items
     mapping: dict[str, Any] = {}
     for key_node, value_node in node.value:
@@ -117,7 +118,7 @@ def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
             raise YamlProblem(key_line, f"{key}: this key is given twice (first on line "
                               f"{first}); keep one")
         document.lines[(*location, key)] = key_line
-        mapping[key] = _to_python(value_node, (*location, key), document, seen)
+        mapping[key] = _to_python(value_node, (*location, key), document, seen, key_line)
     return mapping
 
 

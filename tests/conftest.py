@@ -1,0 +1,56 @@
+"""Fixtures: a small site built in a temporary folder, the CLI runner, and PDF readers."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from publisher.cli import cli
+
+PROJECT = Path(__file__).resolve().parent.parent
+SITES = Path(__file__).resolve().parent / "sites"
+
+
+def make_site(target: Path, name: str = "minimal") -> Path:
+    """Copy fixture site `name` to `target`, with the project's own templates and styles."""
+    shutil.copytree(SITES / name, target)
+    shutil.copytree(PROJECT / "templates", target / "templates")
+    shutil.copytree(PROJECT / "styles", target / "styles")
+    return target
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    return make_site(tmp_path / "site")
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run `publisher ARGS...` in the site folder given as `cwd`."""
+
+    def invoke(*args: str, cwd: Path) -> Result:
+        monkeypatch.chdir(cwd)
+        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+ISSUE_HEAD = """---
+title: Seeing the child
+number: 7
+date: 2024-03-01
+status: published
+summary: What recent reviews say.
+---
+"""
+
+
+def write_issue(site: Path, name: str, text: str, series: str = "bulletin") -> Path:
+    path = site / "issues" / series / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,233 @@
+"""A good issue becomes a PDF and an HTML page with everything a reader relies on."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
+
+from conftest import PROJECT, make_site, write_issue
+from publisher.cli import cli
+
+SECTIONS = ["Seeing the child", "Contacts", "What comes next"]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal site, built once (PDF and HTML) for the tests of this module."""
+    site = make_site(tmp_path_factory.mktemp("built") / "site")
+    old = Path.cwd()
+    os.chdir(site)
+    try:
+        result = CliRunner().invoke(cli, ["build"], catch_exceptions=False)
+    finally:
+        os.chdir(old)
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(
+        r"built issues/bulletin/2024-03-issue-7.md → 2024-03-issue-7.pdf, 2024-03-issue-7.html "
+        r"\(\d+ pages\)\nBuilt 1 issue \(1 PDF, 1 HTML\) into output in \d+\.\d\d s\.\n",
+        result.stdout), result.stdout
+    return site / "output" / "bulletin" / "2024-03-issue-7"
+
+
+@pytest.fixture(scope="module")
+def pdf(built: Path) -> PdfReader:
+    return PdfReader(built.with_suffix(".pdf"))
+
+
+@pytest.fixture(scope="module")
+def html(built: Path) -> str:
+    return built.with_suffix(".html").read_text(encoding="utf-8")
+
+
+def page_texts(reader: PdfReader) -> list[str]:
+    return [" ".join(page.extract_text().split()) for page in reader.pages]
+
+
+def test_pdf_has_masthead_sections_and_page_numbers(pdf):
+    pages = page_texts(pdf)
+    first = pages[0]
+    for masthead in ("Practice Bulletin", "Issue 7 · March 2024",
+                     "Example Safeguarding Children Partnership", "Seeing the child"):
+        assert masthead in first
+    everything = " ".join(pages)
+    for heading in [*SECTIONS, "Workshops"]:
+        assert heading in everything
+    for number, text in enumerate(pages, start=1):
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_pdf_prints_the_address_of_external_links(pdf):
+    # Long addresses wrap, so compare the text without its line breaks and spaces.
+    text = "".join("".join(page_texts(pdf)).split())
+    assert "nationalreview(https://www.gov.uk/government/publications/example)" in text
+    # A link that shows its own address is not followed by it a second time.
+    assert "https://procedures.example.org.uk/." in text
+    assert "duty.team@example.gov.uk." in text
+
+
+def test_pdf_metadata(pdf):
+    info = pdf.metadata
+    assert info.title == "Seeing the child | Practice Bulletin, Issue 7, March 2024"
+    assert info.author == "Example Safeguarding Children Partnership"
+    assert info.subject == "What recent reviews say about seeing and hearing the child."
+    assert info["/Keywords"] == "voice of the child, neglect"
+    assert info["/CreationDate"] == "D:20240301"
+    assert pdf.trailer["/Root"]["/Lang"] == "en-GB"
+
+
+def test_pdf_bookmarks_follow_the_headings(pdf):
+    def titles(outline, depth=0):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    assert list(titles(pdf.outline)) == [
+        (0, "Seeing the child"),
+        (1, "Seeing the child"), (1, "Contacts"), (1, "What comes next"), (2, "Workshops"),
+    ]
+
+
+def test_pdf_uses_only_the_shipped_fonts(pdf):
+    fonts = set()
+    for page in pdf.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(font.get_object()["/BaseFont"].split("+", 1)[-1])
+    assert fonts, "the PDF names no fonts"
+    assert all(name.startswith(("Source-Sans-3", "Source-Serif-4")) for name in fonts), fonts
+
+
+class Outline(HTMLParser):
+    """The elements of a page, in order, with their attributes."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Outline()
+    parser.feed(html)
+    return parser.elements
+
+
+def test_html_head(html):
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en-GB">')
+    assert "<title>Seeing the child | Practice Bulletin, Issue 7, March 2024</title>" in html
+    assert ('<meta name="description" content="What recent reviews say about seeing and '
+            'hearing the child.">') in html
+    assert '<meta name="dcterms.created" content="2024-03-01">' in html
+    assert '<meta name="dcterms.modified" content="2024-03-01">' in html
+
+
+def test_html_landmarks_and_sections(html):
+    tags = [tag for tag, _ in elements(html)]
+    assert tags.index("header") < tags.index("nav") < tags.index("main") < tags.index("footer")
+    assert tags.count("h1") == 1
+    sections = [attrs for tag, attrs in elements(html) if tag == "section"]
+    assert [s["aria-labelledby"] for s in sections] == ["seeing-the-child", "contacts",
+                                                         "what-comes-next"]
+    assert sections[1]["class"] == "article panel"
+    header = html[html.index("<header"):html.index("</header>")]
+    for text in ("Practice Bulletin", "Issue 7", "March 2024",
+                 "Example Safeguarding Children Partnership"):
+        assert text in header
+
+
+def test_html_contents_list_links_every_section(html):
+    nav = html[html.index("<nav"):html.index("</nav>")]
+    assert re.findall(r'<a href="#([^"]+)">([^<]+)</a>', nav) == [
+        ("seeing-the-child", "Seeing the child"), ("contacts", "Contacts"),
+        ("what-comes-next", "What comes next")]
+
+
+def test_html_footer_names_the_organisation_and_next_issue(html):
+    footer = html[html.index("<footer"):html.index("</footer>")]
+    assert "The next issue of Practice Bulletin is due in June 2024." in footer
+    assert "Published by Example Safeguarding Children Partnership" in footer
+    assert "Learning and Improvement Group" in footer
+
+
+def test_html_links_its_stylesheets_from_the_output_folder(built, html):
+    hrefs = [attrs["href"] for tag, attrs in elements(html) if tag == "link"]
+    assert hrefs == ["../assets/base.css", "../assets/newsletter/style.css",
+                     "../assets/print.css"]
+    for href in hrefs:
+        assert (built.parent / href).is_file()
+
+
+def test_no_contents_list_for_a_short_issue(site, run):
+    write_issue(site, "2024-03-issue-7.md", (site / "issues/bulletin/2024-03-issue-7.md")
+                .read_text().split("# Contacts")[0])
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0
+    assert "<nav" not in (site / "output/bulletin/2024-03-issue-7.html").read_text()
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_builds_are_byte_identical_across_folders_and_time_zones(tmp_path):
+    outputs = []
+    for name, zone in (("one", "UTC"), ("two", "Pacific/Auckland")):
+        site = make_site(tmp_path / name)
+        environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": str(len(name) * 10**8)}
+        subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q"], cwd=site,
+                       env=environment, check=True)
+        outputs.append(hashes(site / "output"))
+    assert outputs[0] == outputs[1]
+    assert "bulletin/2024-03-issue-7.pdf" in outputs[0]
+
+
+def test_html_only_build_does_not_import_weasyprint(site):
+    probe = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from publisher.cli import cli\n"
+        "result = CliRunner().invoke(cli, ['build', '--format', 'html'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print('weasyprint' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=site, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout == "False\n"
+    assert (site / "output/bulletin/2024-03-issue-7.html").is_file()
+    assert not (site / "output/bulletin/2024-03-issue-7.pdf").exists()
+
+
+def test_output_option_and_pdf_only(site, run, tmp_path):
+    target = tmp_path / "elsewhere"
+    result = run("build", "--format", "pdf", "--output", str(target), "-q", cwd=site)
+    assert result.exit_code == 0
+    assert result.output == ""
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) \
+        == ["bulletin/2024-03-issue-7.pdf"]
+
+
+def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):
+    result = run("build", "--format", "html", "--output", str(tmp_path), cwd=PROJECT)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "learning-review/2011-06-issue-1.html").read_text()
+    headings = re.findall(r"<h2 id=\"[^\"]+\">(.+?)</h2>", html)[1:]  # after "In this issue"
+    assert headings == [
+        "Learning from our serious case reviews", "Supporting staff through a review",
+        "What does the LSCB do?", "If you are worried about a child", "The Munro review",
+        "Themes for practice", "How we will support practitioners",
+        "Ofsted&rsquo;s evaluation of 67 serious case reviews", "What&rsquo;s new?",
+        "Have your say"]
+    assert "The next issue of Learning Review is due in September 2011." in html
+    assert "0116 255 1606" in html  # out of hours, for all areas

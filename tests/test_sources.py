@@ -1,0 +1,218 @@
+"""Broken front matter: each case gets its exact message and exit code 1, and nothing is written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ISSUE_HEAD, write_issue
+
+NEW = "issues/bulletin/2024-06-issue-8.md"
+
+
+def front(**changes: str | None) -> str:
+    """The good front matter with some keys changed (None removes a key)."""
+    keys = {"title": "Next steps", "number": "8", "date": "2024-06-01", "status": "draft",
+            "summary": "What to do next."}
+    keys.update(changes)
+    lines = [f"{key}: {value}" for key, value in keys.items() if value is not None]
+    return "---\n" + "\n".join(lines) + "\n---\n\nBody text.\n"
+
+
+BROKEN = {
+    "missing key": (
+        front(summary=None),
+        f"{NEW}:2: summary: this required key is missing; add a line such as "
+        "'summary: What our reviews teach.'"),
+    "unknown key": (
+        front(sumary="typo"),
+        f"{NEW}:7: sumary: unknown key; did you mean 'summary'?"),
+    "unknown key with no near match": (
+        front(colour="blue"),
+        f"{NEW}:7: colour: unknown key; the keys allowed here are: audience, contributors, "
+        "date, keywords, language, next_issue, number, status, summary, title"),
+    "date in words": (
+        front(date="June 2011"),
+        f"{NEW}:4: date: 'June 2011' is not a date; write it as 2011-06-01"),
+    "British numeric date": (
+        front(date="07/06/2011"),
+        f"{NEW}:4: date: '07/06/2011' is not a date; write it as 2011-06-07"),
+    "impossible date": (
+        front(date="2024-02-30"),
+        f"{NEW}:4: date: '2024-02-30' is not a real date; check the month and the day"),
+    "duplicate number": (
+        front(number="7"),
+        f"{NEW}:3: number: issue 7 of Practice Bulletin is already "
+        "issues/bulletin/2024-03-issue-7.md; give each issue its own number"),
+    "bad YAML": (
+        front(summary="Read this: now"),
+        f"{NEW}:6: this is not valid YAML: mapping values are not allowed here; check the "
+        "indentation and that each line reads 'key: value'"),
+    "number in words": (
+        front(number="eight"),
+        f"{NEW}:3: number: 'eight' is not a whole number; write it in figures, for example 3"),
+    "number zero": (
+        front(number="0"),
+        f"{NEW}:3: number: '0' is too small; it must be 1 or more"),
+    "status not a choice": (
+        front(status="final"),
+        f"{NEW}:5: status: 'final' is not one of the choices; use 'draft' or 'published'"),
+    "title as a list": (
+        front(title="\n  - Next\n  - steps"),
+        f"{NEW}:2: title: expected text, found a list"),
+    "empty title": (
+        front(title=""),
+        f"{NEW}:2: title: is empty; write the text after the colon"),
+    "keywords as keys": (
+        front(keywords="\n  first: a"),
+        f"{NEW}:7: keywords: expected a list, with each item on its own line starting with '- '"),
+    "key given twice": (
+        "---\ntitle: Next\ntitle: Steps\nnumber: 8\ndate: 2024-06-01\nstatus: draft\n"
+        "summary: x\n---\n",
+        f"{NEW}:3: title: this key is given twice (first on line 2); keep one"),
+    "empty file": (
+        "",
+        f"{NEW}: the file is empty; start it with front matter: a line '---', the keys "
+        "(title, number, date, status, summary), then '---'"),
+    "no front matter": (
+        "# Next steps\n\nBody.\n",
+        f"{NEW}:1: the file has no front matter; its first line must be '---', followed by "
+        "the keys (title, number, date, ...) and another '---'"),
+    "front matter not closed": (
+        "---\ntitle: Next steps\n",
+        f"{NEW}:1: the front matter is not closed; add a line '---' after its last key"),
+    "front matter a list": (
+        "---\n- title\n- number\n---\n",
+        f"{NEW}:2: expected keys and values such as 'title: ...', found a list"),
+    "tab indentation": (
+        "---\ntitle: Next steps\n\tnumber: 8\n---\n",
+        f"{NEW}:3: this is not valid YAML: found character '\\t' that cannot start any token; "
+        "check the indentation and that each line reads 'key: value'"),
+    "alias": (
+        "---\ntitle: &t Next\nsummary: *t\nnumber: 8\ndate: 2024-06-01\nstatus: draft\n---\n",
+        f"{NEW}:3: anchors and aliases ('&name', '*name') are not supported; write the value "
+        "out in full"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BROKEN))
+def test_broken_front_matter_is_reported_with_file_and_line(case, site, run):
+    text, message = BROKEN[case]
+    write_issue(site, "2024-06-issue-8.md", text)
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr == f"{message}\n1 problem in 1 file; nothing was written.\n"
+    assert not (site / "output").exists()
+
+
+def test_every_problem_in_every_file_is_reported_together(site, run):
+    write_issue(site, "2024-06-issue-8.md", front(date="Summer", status="final"))
+    write_issue(site, "2024-09-issue-9.md", front(number="9", title=None, titel="Typo"))
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{NEW}:4: date: 'Summer' is not a date; write it as YYYY-MM-DD, for example 2011-06-01",
+        f"{NEW}:5: status: 'final' is not one of the choices; use 'draft' or 'published'",
+        "issues/bulletin/2024-09-issue-9.md:2: title: this required key is missing; "
+        "add a line such as 'title: Learning from serious case reviews'",
+        "issues/bulletin/2024-09-issue-9.md:6: titel: unknown key; did you mean 'title'?",
+        "4 problems in 2 files; nothing was written.",
+    ]
+    assert not (site / "output").exists()
+
+
+def test_yes_and_no_stay_text(site, run):
+    write_issue(site, "2024-06-issue-8.md", front(title="No", summary="yes", number="8"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert '<h1 class="masthead__title">No</h1>' in html
+    assert '<meta name="description" content="yes">' in html
+
+
+def test_numbers_and_dates_stay_text_where_text_is_wanted(site, run):
+    write_issue(site, "2024-06-issue-8.md",
+                front(title="2024-06-01", summary="1.50", keywords="[on, off, 12]"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert "<title>2024-06-01 | Practice Bulletin" in html
+    assert '<meta name="keywords" content="on, off, 12">' in html
+
+
+def test_unknown_series(site, run):
+    stray = write_issue(site, "2024-06-issue-8.md", ISSUE_HEAD, series="nope")
+    for args in (("build",), ("build", str(stray))):
+        result = run(*args, cwd=site)
+        assert result.exit_code == 1
+        assert result.stderr.splitlines()[0] == (
+            "issues/nope/2024-06-issue-8.md: unknown series 'nope': there is no "
+            "issues/nope/series.yml; add one, or move the issue into a series folder "
+            "(series: bulletin)")
+    assert not (site / "output").exists()
+
+
+def test_an_issue_outside_the_issues_folder(site, run):
+    (site / "draft.md").write_text(ISSUE_HEAD)
+    result = run("build", "draft.md", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "draft.md: is not in a series folder; issues live in issues/<series>/, next to the "
+        "series' series.yml")
+
+
+def test_not_utf8(site, run):
+    (site / NEW).write_bytes("---\ntitle: Caf\xe9\n---\n".encode("latin-1"))
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{NEW}:2: the file is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: "
+        "Save As, Encoding: UTF-8)")
+
+
+def test_byte_order_mark_and_windows_line_endings_are_accepted(site, run):
+    text = "\ufeff" + front(title="Windows").replace("\n", "\r\n")
+    (site / NEW).write_bytes(text.encode("utf-8"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "<title>Windows |" in (site / "output/bulletin/2024-06-issue-8.html").read_text()
+
+
+def test_a_path_that_does_not_exist_is_bad_usage(site, run):
+    result = run("build", "issues/bulletin/missing.md", cwd=site)
+    assert result.exit_code == 2
+    assert "Path 'issues/bulletin/missing.md' does not exist." in result.stderr
+
+
+def test_a_broken_issue_stops_the_good_one_being_written(site, run):
+    good_output = site / "output/bulletin/2024-03-issue-7.html"
+    write_issue(site, "2024-06-issue-8.md", front(date="soon"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert not good_output.exists()
+
+
+@pytest.mark.parametrize("settings, message", [
+    ("title: Practice Bulletin\nkind: magazine\ncadence: quarterly\nstyle: newsletter\n"
+     "masthead: x\n",
+     "issues/bulletin/series.yml:2: kind: 'magazine' is not one of the choices; use "
+     "'newsletter' or 'briefing'"),
+    ("title: Practice Bulletin\nkind: newsletter\ncadence: quarterly\nstyle: newsleter\n"
+     "masthead: x\n",
+     "issues/bulletin/series.yml:4: style: 'newsleter' is not a house style; did you mean "
+     "'newsletter'?"),
+])
+def test_broken_series_settings(site, run, settings, message):
+    (site / "issues/bulletin/series.yml").write_text(settings)
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == message
+
+
+def test_no_site_file(tmp_path: Path, run):
+    result = run("build", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: no site.yml in {tmp_path.resolve()}; run publisher in the folder that holds "
+        "site.yml, or name that folder with --site\n")
