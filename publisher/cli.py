@@ -5,15 +5,14 @@ Exit codes: 0 success, 1 the content has errors, 2 bad usage.
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
 
 from publisher import __version__
-from publisher.build import FORMATS, BuiltIssue, build
+from publisher.build import FORMATS, BuiltIssue, Format, build
 
 INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({kind}: {detail}). This is our bug, "
@@ -79,7 +78,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
       publisher build issues/learning-review --output /tmp/preview
     """
     started = time.perf_counter()
-    formats = FORMATS if output_format == "all" else (output_format,)
+    formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
 
     def report_issue(built: BuiltIssue) -> None:
         for warning in built.warnings:
@@ -90,7 +89,9 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
             click.echo(f"built {built.issue.shown} → {names}{pages}")
 
     report = build(site_root, list(issues) or None, formats, output_folder, report_issue)
-    if not quiet:
+    if not report.built:
+        click.echo("No issues to build: add Markdown files to issues/<series>/.")
+    elif not quiet:
         seconds = time.perf_counter() - started
         count = len(report.built)
         click.echo(
@@ -105,4 +106,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

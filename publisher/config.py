@@ -103,7 +103,7 @@ def load_site(root: Path) -> Site:
     settings, _ = _load_settings(SiteSettings, site_file, root, problems)
     series = {}
     issues_folder = root / ISSUES_FOLDER
-    folders = sorted(p for p in issues_folder.iterdir() if p.is_dir()) if issues_folder.is_dir() else []
+    folders = sorted(p for p in issues_folder.glob("*") if p.is_dir())
     for folder in folders:
         if not (folder / SERIES_FILE).is_file():
             continue  # not a series; issues found in it are reported by the issue loader

@@ -8,6 +8,7 @@ page's only `<h1>`) and the article a `<section>`. Classes written on a heading
 from __future__ import annotations
 
 import html
+import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
 from typing import Any
@@ -42,7 +43,7 @@ def render_markdown(text: str) -> RenderedBody:
     """Turn an issue's Markdown body into HTML sections and the list of their headings."""
     converter = markdown.Markdown(
         extensions=[*EXTENSIONS_BEFORE_OURS, "toc", BulletinExtension()],
-        extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode, "anchorlink": False}},
+        extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
     html = converter.convert(text)
@@ -61,7 +62,7 @@ def _article_sections(tokens: list[dict[str, Any]]) -> list[Section]:
 class BulletinExtension(Extension):
     """Sections per article, printable link addresses, plain mailto links, table scopes."""
 
-    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Replaces the built-in pattern, which hides addresses behind random-looking entities.
         md.inlinePatterns.register(PlainEmailLink(AUTOMAIL_RE, md), "automail", 110)
         # Priority 4: after the toc extension (5) has given every heading its id.
@@ -71,7 +72,9 @@ class BulletinExtension(Extension):
 class PlainEmailLink(InlineProcessor):
     """`<team@example.gov.uk>` becomes a mailto link showing the address as written."""
 
-    def handleMatch(self, m, data):  # type: ignore[no-untyped-def]  # noqa: N802
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[etree.Element, int, int]:
         address = m.group(1)
         link = etree.Element("a", {"href": f"mailto:{address}"})
         link.text = address

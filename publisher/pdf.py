@@ -28,7 +28,7 @@ class RenderedPdf:
     warnings: list[str]
 
 
-class _Refused(FatalURLFetchingError):
+class _Refused(FatalURLFetchingError):  # type: ignore[misc]
     """Carries our refusal through WeasyPrint, which stops rendering on fatal fetch errors."""
 
     def __init__(self, refusal: ResourceRefused):
@@ -36,7 +36,7 @@ class _Refused(FatalURLFetchingError):
         self.refusal = refusal
 
 
-class SiteFetcher(URLFetcher):
+class SiteFetcher(URLFetcher):  # type: ignore[misc]
     """Hands WeasyPrint the site's own files and data: URLs; refuses everything else."""
 
     def __init__(self, resources: SiteResources):

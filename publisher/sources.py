@@ -6,9 +6,9 @@ listing them all, so nothing is written while any source is wrong.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
-import datetime
 from pathlib import Path
 from typing import Annotated, Any, Literal
 

@@ -43,7 +43,8 @@ def parse_iso_date(value: Any) -> date:
             raise PydanticCustomError(
                 "publisher", f"{text!r} is not a real date; check the month and the day") from None
     suggestion = suggest_iso_date(text)
-    hint = f"write it as {suggestion}" if suggestion else "write it as YYYY-MM-DD, for example 2011-06-01"
+    hint = (f"write it as {suggestion}" if suggestion
+            else "write it as YYYY-MM-DD, for example 2011-06-01")
     raise PydanticCustomError("publisher", f"{text!r} is not a date; {hint}")
 
 
@@ -106,7 +107,8 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
     kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
     if kind == "missing":
         field = schema.model_fields.get(str(location[-1])) if len(location) == 1 else None
-        example = (field.json_schema_extra or {}).get("example") if field else None
+        extra = field.json_schema_extra if field else None
+        example = extra.get("example") if isinstance(extra, dict) else None
         return (f"{key}: this required key is missing; add a line such as "
                 f"'{key}: {example}'" if example else f"{key}: this required key is missing")
     if kind == "extra_forbidden":

@@ -64,7 +64,8 @@ def read_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def parse_mapping(text: str, path: str, first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
+def parse_mapping(text: str, path: str,
+                  first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
     """Parse `text` (which starts on `first_line` of `path`) as a YAML mapping of keys."""
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import PROJECT, make_site, write_issue
 from pypdf import PdfReader
 
-from conftest import PROJECT, make_site, write_issue
 from publisher.cli import cli
 
 SECTIONS = ["Seeing the child", "Contacts", "What comes next"]

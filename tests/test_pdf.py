@@ -1,0 +1,61 @@
+"""WeasyPrint may read the site's own files and nothing else."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+
+import pytest
+from conftest import ISSUE_HEAD, write_issue
+from pypdf import PdfReader
+
+ISSUE = "issues/bulletin/2024-03-issue-7.md"
+
+
+@pytest.mark.parametrize("reference, refused", [
+    ("file:///etc/passwd", "/etc/passwd is outside the site"),
+    ("../../../../../../../../etc/hostname", "/etc/hostname is outside the site"),
+    ("https://example.org/logo.png", "https://example.org/logo.png: addresses on the internet "
+     "cannot be used in a page"),
+    ("missing.png", "does not exist; check the name and the folder"),
+])
+def test_a_page_cannot_load_files_from_outside_the_site(site, run, reference, refused):
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + f"\n![Logo]({reference})\n")
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    first, summary = result.stderr.splitlines()
+    assert first.startswith(f"{ISSUE}: ")
+    assert refused in first
+    assert summary == "1 problem in 1 file; the issues named were not written."
+    assert not list((site / "output" / "bulletin").glob("*"))
+
+
+def test_a_link_out_of_the_site_is_refused(site, run, tmp_path):
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not for publishing")
+    os.symlink(secret, site / "issues/bulletin/picture.png")
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + "\n![Picture](picture.png)\n")
+    result = run("build", "--format", "pdf", cwd=site)
+    assert result.exit_code == 1
+    assert "is outside the site" in result.stderr
+
+
+def tiny_png() -> bytes:
+    """A 1 x 1 black PNG, made here so the tests need no image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+def test_images_inside_the_site_are_used(site, run):
+    (site / "issues/bulletin/dot.png").write_bytes(tiny_png())
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + "\n![A black dot](dot.png)\n")
+    result = run("build", "--format", "pdf", cwd=site)
+    assert result.exit_code == 0, result.output
+    page = PdfReader(site / "output/bulletin/2024-03-issue-7.pdf").pages[0]
+    images = [x.get_object()["/Subtype"] for x in page["/Resources"]["/XObject"].values()]
+    assert "/Image" in images
