@@ -31,6 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         os.chdir(old)
     assert result.exit_code == 0, result.output
+    assert result.stderr == "", "WeasyPrint warned about the page or its styles"
     assert re.fullmatch(
         r"built issues/bulletin/2024-03-issue-7.md → 2024-03-issue-7.pdf, 2024-03-issue-7.html "
         r"\(\d+ pages\)\nBuilt 1 issue \(1 PDF, 1 HTML\) into output in \d+\.\d\d s\.\n",
@@ -221,6 +222,7 @@ def test_output_option_and_pdf_only(site, run, tmp_path):
 def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):
     result = run("build", "--format", "html", "--output", str(tmp_path), cwd=PROJECT)
     assert result.exit_code == 0, result.output
+    assert result.stderr == ""
     html = (tmp_path / "learning-review/2011-06-issue-1.html").read_text()
     headings = re.findall(r"<h2 id=\"[^\"]+\">(.+?)</h2>", html)[1:]  # after "In this issue"
     assert headings == [
