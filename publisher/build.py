@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
 from publisher.config import Site, load_site
 from publisher.errors import ContentError, Problem, RenderError
 from publisher.output import mirror_folder, write_atomically
 from publisher.pages import Page, PageMaker
 from publisher.resources import ASSETS_FOLDER, SiteResources
-from publisher.sources import Issue, load_issues
+from publisher.sources import Issue, read_issues
 
 Format = Literal["html", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "pdf")
@@ -49,10 +50,12 @@ def build(site_root: Path, paths: list[Path] | None = None,
     """
     formats = tuple(formats)
     site = load_site(site_root)
-    issues = load_issues(site, paths)
+    gathered = gather(site, paths)
+    if gathered.problems:
+        raise ContentError(gathered.problems)
     output_folder = (output_folder or site.root / site.settings.output).resolve()
     maker = PageMaker(site, output_folder)
-    pages = [maker.render(issue) for issue in issues]
+    pages = [maker.render(planned.issue, planned.blocks) for planned in gathered.issues]
     report = BuildReport(site=site, output_folder=output_folder)
     if "html" in formats and pages:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
@@ -70,6 +73,41 @@ def build(site_root: Path, paths: list[Path] | None = None,
     if problems:
         raise ContentError(problems, outcome="the issues named were not written")
     return report
+
+
+@dataclass(frozen=True)
+class PlannedIssue:
+    """An issue and the block versions it will show."""
+
+    issue: Issue
+    blocks: list[PlacedBlock]
+
+
+@dataclass(frozen=True)
+class Gathered:
+    library: BlockLibrary
+    issues: list[PlannedIssue]
+    problems: list[Problem]
+
+
+def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
+    """Read the block library and the issues, and resolve every block each issue places.
+
+    Nothing is raised for content: the valid issues come back with every problem found.
+    """
+    template_folders = [site.templates_folder,
+                        *(site.templates_folder / style for style in site.styles)]
+    library, problems = load_library(site.root, template_folders)
+    issues, found = read_issues(site, paths)
+    problems.extend(found)
+    planned = []
+    for issue in issues:
+        placements, found = issue_placements(issue, site.styles[issue.series.settings.style])
+        placed, unresolved = place_blocks(library, placements, issue.front.date, issue.shown)
+        problems.extend(found + unresolved)
+        if not found and not unresolved:
+            planned.append(PlannedIssue(issue, placed))
+    return Gathered(library=library, issues=planned, problems=problems)
 
 
 def _write_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:

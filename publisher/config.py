@@ -15,6 +15,7 @@ from publisher.yamldoc import YamlDocument, parse_mapping, read_text
 
 SITE_FILE = "site.yml"
 SERIES_FILE = "series.yml"
+STYLE_FILE = "style.yml"
 ISSUES_FOLDER = "issues"
 TEMPLATES_FOLDER = "templates"
 STYLES_FOLDER = "styles"
@@ -57,6 +58,21 @@ class SeriesSettings(Schema):
                            json_schema_extra={"example": "Learning from reviews"})
 
 
+class StyleSettings(Schema):
+    """`templates/<style>/style.yml`: what a house layout offers issues."""
+
+    description: Text | None = Field(None, description="What the style is for.")
+    slots: dict[Text, Text] = Field(
+        default_factory=dict, description="The named places the layout shows blocks in, each "
+        "with a line saying where it is on the page.")
+
+
+@dataclass(frozen=True)
+class HouseStyle:
+    name: str
+    slots: dict[str, str]
+
+
 @dataclass(frozen=True)
 class Series:
     slug: str
@@ -71,6 +87,7 @@ class Site:
     root: Path
     settings: SiteSettings
     series: dict[str, Series]
+    styles: dict[str, HouseStyle]
 
     @property
     def issues_folder(self) -> Path:
@@ -112,10 +129,12 @@ def load_site(root: Path) -> Site:
         if series_settings is not None and document is not None:
             problems.extend(_check_style(series_settings, document, root))
             series[folder.name] = Series(folder.name, folder, series_settings)
+    styles = {name: _load_style(root, name, problems)
+              for name in sorted({s.settings.style for s in series.values()})}
     if problems:
         raise ContentError(problems)
     assert settings is not None
-    return Site(root=root, settings=settings, series=series)
+    return Site(root=root, settings=settings, series=series, styles=styles)
 
 
 def house_styles(root: Path) -> list[str]:
@@ -125,6 +144,14 @@ def house_styles(root: Path) -> list[str]:
         folder.name for folder in styles.iterdir()
         if (folder / "style.css").is_file() and (root / TEMPLATES_FOLDER / folder.name).is_dir()
     ) if styles.is_dir() else []
+
+
+def _load_style(root: Path, name: str, problems: list[Problem]) -> HouseStyle:
+    path = root / TEMPLATES_FOLDER / name / STYLE_FILE
+    settings = None
+    if path.is_file():
+        settings, _ = _load_settings(StyleSettings, path, root, problems)
+    return HouseStyle(name=name, slots=dict(settings.slots) if settings else {})
 
 
 def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -> list[Problem]:

@@ -2,27 +2,31 @@
 
 Authors write `# Heading` for each article; it becomes an `<h2>` (the issue title is the
 page's only `<h1>`) and the article a `<section>`. Classes written on a heading
-(`# If you have concerns about a child {.panel}`) style the whole article.
+(`# If you have concerns about a child {.panel}`) style the whole article. A line that
+places a block is replaced by the block's HTML, rendered beforehand; a block with a heading
+of its own stands as an article.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import markdown
+from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import AUTOMAIL_RE, InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS_BEFORE_OURS = ["tables", "attr_list", "footnotes", "sane_lists", "smarty"]
-ARTICLE_LEVEL = "h2"
-ARTICLE_HEADING_LEVEL = 2
+ARTICLE_TAG = "h2"
 WEB_SCHEMES = ("http://", "https://")
+FRAGMENT_EXTENSIONS = ["tables", "attr_list", "sane_lists", "smarty"]
 
 
 @dataclass(frozen=True)
@@ -34,39 +38,80 @@ class Section:
 
 
 @dataclass(frozen=True)
+class EmbeddedBlock:
+    """A block's HTML, to stand in the body where the line `line` places it."""
+
+    line: str
+    html: str
+    anchor: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
 class RenderedBody:
     html: str
     sections: list[Section]
 
 
-def render_markdown(text: str) -> RenderedBody:
-    """Turn an issue's Markdown body into HTML sections and the list of their headings."""
+def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> RenderedBody:
+    """Turn an issue's Markdown body into HTML sections and the list of its articles."""
+    articles = ArticleExtension(blocks)
     converter = markdown.Markdown(
-        extensions=[*EXTENSIONS_BEFORE_OURS, "toc", BulletinExtension()],
+        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinkExtension(), articles],
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
-    html = converter.convert(text)
-    return RenderedBody(html=html, sections=_article_sections(converter.toc_tokens))  # type: ignore[attr-defined]
+    return RenderedBody(html=converter.convert(text), sections=articles.sections)
 
 
-def _article_sections(tokens: list[dict[str, Any]]) -> list[Section]:
-    sections = []
-    for token in tokens:
-        if token["level"] == ARTICLE_HEADING_LEVEL:
-            sections.append(Section(anchor=token["id"], title=html.unescape(token["name"])))
-        sections.extend(_article_sections(token["children"]))
-    return sections
+def render_fragment(text: str) -> str:
+    """A block's Markdown field as HTML: paragraphs, lists, tables, links."""
+    converter = _fragment_converter()
+    converter.reset()
+    return converter.convert(text)
 
 
-class BulletinExtension(Extension):
-    """Sections per article, printable link addresses, plain mailto links, table scopes."""
+def render_inline(text: str) -> str:
+    """A one-line Markdown field as HTML without a surrounding paragraph."""
+    fragment = render_fragment(text)
+    if fragment.startswith("<p>") and fragment.endswith("</p>") and fragment.count("<p>") == 1:
+        return fragment[3:-4]
+    return fragment
+
+
+@functools.cache
+def _fragment_converter() -> markdown.Markdown:
+    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinkExtension()],
+                             output_format="html")
+
+
+class LinkExtension(Extension):
+    """Plain mailto links and printable link addresses."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         # Replaces the built-in pattern, which hides addresses behind random-looking entities.
         md.inlinePatterns.register(PlainEmailLink(AUTOMAIL_RE, md), "automail", 110)
+        md.treeprocessors.register(LinkAddresses(md), "link_addresses", 3)
+
+
+class ArticleExtension(Extension):
+    """Sections per article, embedded blocks, and the list of articles in reading order."""
+
+    def __init__(self, blocks: Sequence[EmbeddedBlock]):
+        super().__init__()
+        self.blocks = blocks
+        self.sections: list[Section] = []
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        markers: dict[str, EmbeddedBlock] = {}
+        pending: dict[str, list[EmbeddedBlock]] = {}
+        for block in self.blocks:
+            pending.setdefault(block.line, []).append(block)
+        md.parser.blockprocessors.register(
+            BlockPlacements(md.parser, pending, markers), "block_placements", 85)
         # Priority 4: after the toc extension (5) has given every heading its id.
-        md.treeprocessors.register(ArticleSections(md), "bulletin_sections", 4)
+        md.treeprocessors.register(ArticleSections(md, markers, self.sections),
+                                   "article_sections", 4)
 
 
 class PlainEmailLink(InlineProcessor):
@@ -81,26 +126,61 @@ class PlainEmailLink(InlineProcessor):
         return link, m.start(0), m.end(0)
 
 
-class ArticleSections(Treeprocessor):
-    def run(self, root: etree.Element) -> None:
-        self._wrap_articles(root)
-        for link in root.iter("a"):
-            _mark_printable_address(link)
-        for row in root.iter("thead"):
-            for cell in row.iter("th"):
-                cell.set("scope", "col")
+class BlockPlacements(BlockProcessor):
+    """Replaces each placement line with a placeholder for its block's HTML."""
 
-    def _wrap_articles(self, root: etree.Element) -> None:
-        children = list(root)
+    def __init__(self, parser: Any, pending: dict[str, list[EmbeddedBlock]],
+                 markers: dict[str, EmbeddedBlock]):
+        super().__init__(parser)
+        self.pending = pending
+        self.markers = markers
+
+    def test(self, parent: etree.Element, block: str) -> bool:
+        return any(line.strip() in self.pending for line in block.split("\n"))
+
+    def run(self, parent: etree.Element, blocks: list[str]) -> None:
+        lines = blocks.pop(0).split("\n")
+        index = next(i for i, line in enumerate(lines) if line.strip() in self.pending)
+        if lines[index + 1:]:
+            blocks.insert(0, "\n".join(lines[index + 1:]))
+        if lines[:index]:
+            self.parser.parseBlocks(parent, ["\n".join(lines[:index])])
+        queue = self.pending[lines[index].strip()]
+        embedded = queue.pop(0)
+        if not queue:
+            del self.pending[lines[index].strip()]
+        placeholder = self.parser.md.htmlStash.store(embedded.html)
+        etree.SubElement(parent, "p").text = placeholder
+        self.markers[placeholder] = embedded
+
+
+class ArticleSections(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, markers: dict[str, EmbeddedBlock],
+                 sections: list[Section]):
+        super().__init__(md)
+        self.markers = markers
+        self.sections = sections
+
+    def run(self, root: etree.Element) -> None:
+        names = _heading_names(getattr(self.md, "toc_tokens", []))
         section: etree.Element | None = None
-        for child in children:
-            if child.tag == ARTICLE_LEVEL:
+        for child in list(root):
+            embedded = self.markers.get(child.text or "") if child.tag == "p" else None
+            if child.tag == ARTICLE_TAG:
                 section = self._start_section(root, child)
+                anchor = child.get("id", "")
+                self.sections.append(Section(anchor, names.get(anchor, "")))
+            elif embedded is not None and embedded.anchor:
+                section = None  # a block with its own heading is an article of its own
+                self.sections.append(Section(embedded.anchor, embedded.title or ""))
             elif child.tag == "div" and child.get("class") == "footnote":
                 section = None
             elif section is not None:
                 root.remove(child)
                 section.append(child)
+        for row in root.iter("thead"):
+            for cell in row.iter("th"):
+                cell.set("scope", "col")
 
     def _start_section(self, root: etree.Element, heading: etree.Element) -> etree.Element:
         anchor = heading.get("id", "")
@@ -112,25 +192,39 @@ class ArticleSections(Treeprocessor):
         return section
 
 
+class LinkAddresses(Treeprocessor):
+    def run(self, root: etree.Element) -> None:
+        for link in root.iter("a"):
+            _mark_printable_address(link)
+
+
+def _heading_names(tokens: list[dict[str, Any]]) -> dict[str, str]:
+    """Heading ids to their text, as the toc extension read them (entities resolved)."""
+    names = {}
+    for token in tokens:
+        names[token["id"]] = html.unescape(token["name"])
+        names.update(_heading_names(token["children"]))
+    return names
+
+
 def _mark_printable_address(link: etree.Element) -> None:
-    """Give external links the address to print after them, unless their text is the address."""
-    href = link.get("href", "")
+    address = printable_address(link.get("href", ""), "".join(link.itertext()))
+    if address:
+        link.set("data-print-href", address)
+
+
+def printable_address(href: str, text: str) -> str:
+    """The address to print after an external link on paper, or '' if its text shows it."""
     if href.startswith(WEB_SCHEMES):
         address = href
     elif href.startswith("mailto:"):
         address = href.removeprefix("mailto:")
     else:
-        return
-    shown = _text_of(link).strip()
-    if _bare(shown) != _bare(address):
-        link.set("data-print-href", address)
+        return ""
+    return "" if _bare(text.strip()) == _bare(address) else address
 
 
 def _bare(address: str) -> str:
     for prefix in (*WEB_SCHEMES, "www."):
         address = address.removeprefix(prefix)
     return address.rstrip("/").lower()
-
-
-def _text_of(element: etree.Element) -> str:
-    return "".join(element.itertext())

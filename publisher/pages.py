@@ -1,21 +1,27 @@
-"""An issue becomes an HTML page: its Markdown body in its series' house-style template."""
+"""An issue becomes an HTML page: its blocks laid out by their partials, its Markdown body,
+all in its series' house-style template."""
 
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock
 from publisher.config import Site
-from publisher.markdown import render_markdown
+from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
 from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
 from publisher.templates import make_environment, render_template
 
 ISSUE_TEMPLATE = "issue.html"
+BLOCK_TEMPLATE = f"{PARTIALS_FOLDER}/_block.html"
 
 
 @dataclass(frozen=True)
@@ -38,12 +44,25 @@ class PageMaker:
     def page_path(self, issue: Issue) -> Path:
         return self.output_folder / issue.series.slug / f"{issue.slug}.html"
 
-    def render(self, issue: Issue) -> Page:
+    def render(self, issue: Issue, placed: Sequence[PlacedBlock] = ()) -> Page:
+        """The page of `issue`, with its resolved blocks in the body and the layout's slots."""
         style = issue.series.settings.style
-        if style not in self._environments:
-            self._environments[style] = make_environment(self.site.templates_folder, style)
+        environment = self._environment(style)
+        anchors: Counter[str] = Counter()
+        embedded, slots = [], {name: Markup("") for name in self.site.styles[style].slots}
+        for block in placed:
+            anchors[block.block.name] += 1
+            count = anchors[block.block.name]
+            anchor = f"block-{block.block.name}" + (f"-{count}" if count > 1 else "")
+            html = self._render_block(environment, block, anchor)
+            if block.placement.slot is None:
+                embedded.append(EmbeddedBlock(line=block.placement.text, html=html,
+                                              anchor=anchor if block.heading else None,
+                                              title=block.heading))
+            else:
+                slots[block.placement.slot] += Markup(html)
         path = self.page_path(issue)
-        body = render_markdown(issue.body)
+        body = render_markdown(issue.body, embedded)
         context = {
             "site": self.site.settings,
             "series": issue.series.settings,
@@ -51,9 +70,47 @@ class PageMaker:
             "language": issue.language or self.site.settings.language,
             "body": Markup(body.html),
             "sections": body.sections,
+            "slots": slots,
             "style": style,
             "assets": Path(os.path.relpath(self.output_folder / ASSETS_FOLDER,
                                            path.parent)).as_posix(),
         }
-        html = render_template(self._environments[style], ISSUE_TEMPLATE, context, self.site.root)
+        html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
         return Page(issue=issue, html=html, path=path)
+
+    def _environment(self, style: str) -> jinja2.Environment:
+        if style not in self._environments:
+            self._environments[style] = make_environment(self.site.templates_folder, style)
+        return self._environments[style]
+
+    def _render_block(self, environment: jinja2.Environment, placed: PlacedBlock,
+                      anchor: str) -> str:
+        context = {
+            "kind": placed.block.kind.name,
+            "name": placed.block.name,
+            "heading": placed.heading,
+            "anchor": anchor,
+            "compact": placed.placement.compact,
+            "version": placed.version,
+            "block": _rendered_fields(placed.version.values, placed.block.kind.spec.fields),
+        }
+        return render_template(environment, BLOCK_TEMPLATE, context, self.site.root).strip()
+
+
+def _rendered_fields(values: dict[str, Any], fields: dict[str, FieldSpec]) -> dict[str, Any]:
+    """A version's values with its Markdown fields turned into HTML, as the kind declares."""
+    return {name: _rendered_value(values.get(name), spec) for name, spec in fields.items()}
+
+
+def _rendered_value(value: Any, spec: FieldSpec) -> Any:
+    if value is None:
+        return None
+    if spec.type == "group":
+        return _rendered_fields(value, spec.fields or {})
+    if spec.type == "list":
+        return [_rendered_value(entry, spec.item_spec()) for entry in value]
+    if spec.type == "markdown":
+        return Markup(render_fragment(value))
+    if spec.type == "inline":
+        return Markup(render_inline(value))
+    return value

@@ -16,8 +16,16 @@ from pydantic import BeforeValidator, Field
 
 from publisher.config import Series, Site
 from publisher.errors import ContentError, Problem
-from publisher.validation import IsoDate, Schema, Text, TextList, parse_iso_date, validate_document
-from publisher.yamldoc import parse_mapping, read_text
+from publisher.validation import (
+    IsoDate,
+    OneOrMoreTexts,
+    Schema,
+    Text,
+    TextList,
+    parse_iso_date,
+    validate_document,
+)
+from publisher.yamldoc import Location, parse_mapping, read_text
 
 FENCE = "---"
 _LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
@@ -53,6 +61,9 @@ class FrontMatter(Schema):
         None, description="When the next issue comes out: a date or words.")
     contributors: TextList = Field(default_factory=list, description="Teams or roles that "
                                    "wrote for the issue (never individuals' names).")
+    slots: dict[Text, OneOrMoreTexts] = Field(
+        default_factory=dict, description="Blocks for the places the house layout offers, "
+        "e.g. 'sidebar: [duty-contacts]'; each item is written as inside [[ ]] in the body.")
 
 
 @dataclass(frozen=True)
@@ -65,7 +76,7 @@ class Issue:
     front: FrontMatter
     body: str
     body_line: int
-    key_lines: dict[str, int]
+    front_lines: dict[Location, int]
 
     @property
     def slug(self) -> str:
@@ -77,7 +88,16 @@ class Issue:
 
 
 def load_issues(site: Site, paths: list[Path] | None = None) -> list[Issue]:
-    """Load every issue of `site`, or those at `paths` (issue files or series folders)."""
+    """Load every issue of `site`, or those at `paths`; raise ContentError if any is wrong."""
+    issues, problems = read_issues(site, paths)
+    if problems:
+        raise ContentError(problems)
+    return issues
+
+
+def read_issues(site: Site, paths: list[Path] | None = None) -> tuple[list[Issue], list[Problem]]:
+    """The valid issues of `site` (or those at `paths`: issue files or series folders), and
+    what is wrong with the others."""
     problems: list[Problem] = []
     files = _issue_files(site, paths, problems)
     issues = []
@@ -86,9 +106,7 @@ def load_issues(site: Site, paths: list[Path] | None = None) -> list[Issue]:
         if issue is not None:
             issues.append(issue)
     problems.extend(_duplicate_numbers(issues))
-    if problems:
-        raise ContentError(problems)
-    return issues
+    return issues, problems
 
 
 def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
@@ -111,9 +129,8 @@ def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) 
     problems.extend(found)
     if front is None:
         return None
-    key_lines = {str(loc[0]): line for loc, line in document.lines.items() if len(loc) == 1}
     return Issue(source=path, shown=shown, series=series, front=front, body=body,
-                 body_line=body_line, key_lines=key_lines)
+                 body_line=body_line, front_lines=document.lines)
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:
@@ -180,7 +197,7 @@ def _duplicate_numbers(issues: list[Issue]) -> list[Problem]:
         key = (issue.series.slug, issue.front.number)
         if key in first_with:
             problems.append(Problem(
-                issue.shown, issue.key_lines.get("number"),
+                issue.shown, issue.front_lines.get(("number",)),
                 f"number: issue {issue.front.number} of {issue.series.settings.title} is "
                 f"already {first_with[key].shown}; give each issue its own number"))
         else:

@@ -15,6 +15,7 @@ from typing import Any
 import jinja2
 
 from publisher.errors import RenderError, display_path
+from publisher.markdown import printable_address
 from publisher.validation import MONTHS
 
 
@@ -30,6 +31,7 @@ def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
     )
     environment.filters["month_year"] = month_year
     environment.filters["long_date"] = long_date
+    environment.globals["printable_address"] = printable_address
     return environment
 
 

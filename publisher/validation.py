@@ -79,9 +79,15 @@ def split_text_list(value: Any) -> Any:
     return value
 
 
+def one_or_more(value: Any) -> Any:
+    """Let a list of one be written without the list."""
+    return [value] if isinstance(value, str) else value
+
+
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Text = Annotated[str, Field(min_length=1)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
+OneOrMoreTexts = Annotated[list[Text], BeforeValidator(one_or_more)]
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
@@ -115,6 +121,8 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
         return f"{key}: unknown key; {_suggest_key(schema, location)}"
     if kind == "publisher":
         return f"{key}: {detail['msg']}"
+    if kind == "value_error":
+        return f"{key}: {context['error']}"
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{key}: {_show(value)} is not a whole number; write it in figures, for example 3"
     if kind == "greater_than_equal":

@@ -227,7 +227,8 @@ def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):
     headings = re.findall(r"<h2 id=\"[^\"]+\">(.+?)</h2>", html)[1:]  # after "In this issue"
     assert headings == [
         "Learning from our serious case reviews", "Supporting staff through a review",
-        "What does the LSCB do?", "If you are worried about a child", "The Munro review",
+        "What does the LSCB do?", "If you are worried about a child",
+        "The Munro review of child protection",
         "Themes for practice", "How we will support practitioners",
         "Ofsted&rsquo;s evaluation of 67 serious case reviews", "What&rsquo;s new?",
         "Have your say"]

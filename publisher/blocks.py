@@ -1,0 +1,482 @@
+"""The block library: reusable pieces of content with dated versions.
+
+`blocks/<kind>/_kind.yml` describes a kind (its fields, their types, which are required);
+`templates/blocks/<kind>.html` lays it out. Every other file in `blocks/<kind>/` is a block
+of that kind: a title and a list of versions, each with the date it took effect (`from`) and
+perhaps the date it was retired. An issue gets the version in force on its own date, so an
+old issue keeps the phone numbers that were right when it was published.
+
+Blocks are placed in an issue's body by a line of their own, `[[duty-contacts]]`, with
+options after bars: `[[duty-contacts | heading: Who to call | compact | version: 1]]`; or in
+a house layout's slots, listed in the front matter under `slots:`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
+
+from publisher.config import HouseStyle
+from publisher.errors import Problem, display_path
+from publisher.sources import Issue
+from publisher.validation import IsoDate, Schema, Text, parse_iso_date, validate_document
+from publisher.yamldoc import Location, YamlDocument, parse_mapping, read_text
+
+LIBRARY_FOLDER = "blocks"
+KIND_FILE = "_kind.yml"
+PARTIALS_FOLDER = "blocks"
+RESERVED_FIELDS = ("from", "retired", "note")
+NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PLACEMENT_LINE = re.compile(r"^ {0,3}\[\[(?P<inside>[^\[\]]*)\]\]\s*$")
+OPTIONS = ("heading", "no heading", "compact", "version", "as of")
+
+ScalarType = Literal["text", "inline", "markdown", "date", "number", "url", "email"]
+FieldType = Literal["text", "inline", "markdown", "date", "number", "url", "email", "list",
+                    "group"]
+
+
+class FieldSpec(Schema):
+    """One field of a kind, as its `_kind.yml` describes it."""
+
+    type: FieldType
+    description: Text
+    required: bool = False
+    items: ScalarType | None = None
+    fields: dict[str, FieldSpec] | None = None
+
+    @model_validator(mode="after")
+    def _shape(self) -> FieldSpec:
+        if self.type == "group" and not self.fields:
+            raise ValueError("a group needs 'fields:', the fields inside it")
+        if self.type == "list" and bool(self.items) == bool(self.fields):
+            raise ValueError("a list needs either 'items:' (the type of each item) or "
+                             "'fields:' (each item is a group of these fields)")
+        if self.type not in ("list", "group") and (self.items or self.fields):
+            raise ValueError(f"a {self.type} field takes no 'items:' or 'fields:'")
+        return self
+
+    def item_spec(self) -> FieldSpec:
+        """For a list: the spec of each of its items."""
+        if self.fields:
+            return FieldSpec(type="group", description=self.description, fields=self.fields)
+        return FieldSpec(type=self.items or "text", description=self.description)
+
+
+class KindSpec(Schema):
+    """A kind's `_kind.yml`."""
+
+    description: Text
+    fields: dict[str, FieldSpec]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    spec: KindSpec
+    shown: str
+    block_model: type[BaseModel]
+
+
+@dataclass(frozen=True)
+class Version:
+    """One version of a block: the content in force from `effective` until `retired`."""
+
+    number: int
+    effective: datetime.date
+    retired: datetime.date | None
+    note: str | None
+    values: dict[str, Any]
+
+    def describe(self) -> str:
+        retired = f", retired {self.retired.isoformat()}" if self.retired else ""
+        return f"{self.number} (from {self.effective.isoformat()}{retired})"
+
+
+@dataclass(frozen=True)
+class Block:
+    name: str
+    kind: Kind
+    title: str
+    description: str | None
+    versions: list[Version]
+    source: Path
+    shown: str
+
+    def version_list(self) -> str:
+        return ", ".join(version.describe() for version in self.versions)
+
+
+class ResolutionError(Exception):
+    """A block cannot be given for a date; the message says why and what exists."""
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an issue asks for a block, and how it wants it shown."""
+
+    name: str
+    line: int
+    text: str
+    slot: str | None = None
+    heading: str | None = None
+    show_heading: bool = True
+    compact: bool = False
+    version: int | None = None
+    as_of: datetime.date | None = None
+
+    @property
+    def where(self) -> str:
+        return f"slot {self.slot}" if self.slot else "body"
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    """A placement with the block and version it resolved to."""
+
+    placement: Placement
+    block: Block
+    version: Version
+
+    @property
+    def heading(self) -> str | None:
+        if not self.placement.show_heading:
+            return None
+        return self.placement.heading or self.block.title
+
+
+@dataclass
+class BlockLibrary:
+    """Every kind and block of a site, validated."""
+
+    folder: Path
+    kinds: dict[str, Kind] = field(default_factory=dict)
+    blocks: dict[str, Block] = field(default_factory=dict)
+
+    def resolve(self, name: str, as_of: datetime.date,
+                version: int | None = None) -> tuple[Block, Version]:
+        """The block `name` and its version in force on `as_of`, or its version `version`."""
+        block = self.blocks[name]
+        if version is not None:
+            if not 1 <= version <= len(block.versions):
+                raise ResolutionError(f"block {name!r} has no version {version}; its versions: "
+                                      f"{block.version_list()}")
+            return block, block.versions[version - 1]
+        in_force = [v for v in block.versions if v.effective <= as_of]
+        if not in_force:
+            raise ResolutionError(
+                f"block {name!r} was not yet in effect on {as_of.isoformat()}; its versions: "
+                f"{block.version_list()}; pin one with '| version: N' or use another block")
+        current = in_force[-1]
+        if current.retired is not None and current.retired <= as_of:
+            raise ResolutionError(
+                f"block {name!r} was retired on {current.retired.isoformat()}, before "
+                f"{as_of.isoformat()}; its versions: {block.version_list()}; pin one with "
+                "'| version: N' or use another block")
+        return block, current
+
+    def suggest(self, name: str) -> str:
+        close = difflib.get_close_matches(name, list(self.blocks), n=1)
+        return f"; did you mean {close[0]!r}?" if close else (
+            "; run 'publisher blocks' to list the blocks")
+
+
+def load_library(site_root: Path,
+                 template_folders: list[Path]) -> tuple[BlockLibrary, list[Problem]]:
+    """Read every kind and block under `blocks/`; a kind needs a partial in a template folder."""
+    library = BlockLibrary(folder=site_root / LIBRARY_FOLDER)
+    problems: list[Problem] = []
+    kind_folders = sorted(p for p in library.folder.glob("*") if p.is_dir())
+    for folder in kind_folders:
+        kind = _load_kind(folder, site_root, template_folders, problems)
+        if kind is None:
+            continue
+        library.kinds[kind.name] = kind
+        for path in sorted(folder.glob("*.yml")):
+            if path.name == KIND_FILE:
+                continue
+            block = _load_block(path, kind, site_root, problems)
+            if block is None:
+                continue
+            if block.name in library.blocks:
+                other = library.blocks[block.name]
+                problems.append(Problem(block.shown, None, f"there is already a block called "
+                                        f"{block.name!r} ({other.shown}); block names must be "
+                                        "unique across the library, so rename one"))
+                continue
+            library.blocks[block.name] = block
+    return library, problems
+
+
+def find_placements(body: str, body_line: int,
+                    shown: str) -> tuple[list[Placement], list[Problem]]:
+    """Every `[[block | options]]` line of an issue body, with its line in the file."""
+    placements, problems = [], []
+    for offset, line in enumerate(body.split("\n")):
+        match = PLACEMENT_LINE.match(line)
+        if match:
+            placement = parse_placement(match["inside"], body_line + offset, line.strip())
+            if isinstance(placement, str):
+                problems.append(Problem(shown, body_line + offset, f"{line.strip()}: {placement}"))
+            else:
+                placements.append(placement)
+    return placements, problems
+
+
+def parse_placement(inside: str, line: int, text: str, slot: str | None = None) -> Placement | str:
+    """Read `name | option | option: value`; return a Placement or what is wrong with it."""
+    name, *options = [part.strip() for part in inside.split("|")]
+    if not name:
+        return "name the block between the brackets, for example [[duty-contacts]]"
+    if "/" in name or "\\" in name or ".." in name:
+        return (f"{name!r} is not a block name; a block is named by its file name alone "
+                "(for example 'duty-contacts'), and cannot point outside the library")
+    if not NAME.match(name):
+        return (f"{name!r} is not a block name; names are lower-case letters, digits and "
+                "hyphens, as in the block's file name")
+    values: dict[str, Any] = {"name": name, "line": line, "text": text, "slot": slot}
+    for option in options:
+        key, _, value = (part.strip() for part in option.partition(":"))
+        key = " ".join(key.lower().split())
+        problem = _read_option(key, value, values)
+        if problem:
+            return problem
+    if "version" in values and "as_of" in values:
+        return "give either 'version' or 'as of', not both"
+    return Placement(**values)
+
+
+def _read_option(key: str, value: str, values: dict[str, Any]) -> str | None:
+    if key == "heading":
+        if not value:
+            return "'heading:' needs the text to show, or write 'no heading'"
+        values["heading"] = value
+    elif key in ("no heading", "compact"):
+        if value:
+            return f"'{key}' takes no value"
+        values["show_heading" if key == "no heading" else "compact"] = key == "compact"
+    elif key == "version":
+        if not value.isdigit() or int(value) < 1:
+            return f"'version: {value}' needs a version number: 1, 2, ..."
+        values["version"] = int(value)
+    elif key == "as of":
+        try:
+            values["as_of"] = parse_iso_date(value)
+        except ValueError as error:  # PydanticCustomError is a ValueError
+            return f"as of: {error}"
+    else:
+        close = difflib.get_close_matches(key, OPTIONS, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"the options are: {', '.join(OPTIONS)}"
+        return f"unknown option {key!r}; {hint}"
+    return None
+
+
+def issue_placements(issue: Issue, style: HouseStyle) -> tuple[list[Placement], list[Problem]]:
+    """The blocks an issue asks for: in its body, then in its layout's slots."""
+    placements, problems = find_placements(issue.body, issue.body_line, issue.shown)
+    for slot, items in issue.front.slots.items():
+        slot_line = issue.front_lines.get(("slots", slot))
+        if slot not in style.slots:
+            offered = ", ".join(style.slots) or "none"
+            close = difflib.get_close_matches(slot, list(style.slots), n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"its slots: {offered}"
+            problems.append(Problem(issue.shown, slot_line, f"slots: the {style.name} layout "
+                                    f"has no slot {slot!r}; {hint}"))
+            continue
+        for index, item in enumerate(items):
+            line = issue.front_lines.get(("slots", slot, index), slot_line or 1)
+            match = PLACEMENT_LINE.match(item)
+            placement = parse_placement(match["inside"] if match else item, line, item, slot)
+            if isinstance(placement, str):
+                problems.append(Problem(issue.shown, line, f"slots > {slot}: {placement}"))
+            else:
+                placements.append(placement)
+    return placements, problems
+
+
+def place_blocks(library: BlockLibrary, placements: list[Placement], as_of: datetime.date,
+                 shown: str) -> tuple[list[PlacedBlock], list[Problem]]:
+    """Resolve each placement of an issue dated `as_of`; say what is wrong with each that fails."""
+    placed, problems = [], []
+    for placement in placements:
+        if placement.name not in library.blocks:
+            problems.append(Problem(shown, placement.line, f"{placement.text}: there is no block "
+                                    f"{placement.name!r}{library.suggest(placement.name)}"))
+            continue
+        try:
+            block, version = library.resolve(placement.name, placement.as_of or as_of,
+                                             placement.version)
+        except ResolutionError as error:
+            problems.append(Problem(shown, placement.line, f"{placement.text}: {error}"))
+            continue
+        placed.append(PlacedBlock(placement, block, version))
+    return placed, problems
+
+
+def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
+               problems: list[Problem]) -> Kind | None:
+    if not NAME.match(folder.name):
+        problems.append(Problem(display_path(folder, site_root), None,
+                                f"{folder.name!r} cannot name a kind of block; rename the folder "
+                                "with lower-case letters, digits and hyphens only"))
+        return None
+    kind_file = folder / KIND_FILE
+    shown = display_path(kind_file, site_root)
+    if not kind_file.is_file():
+        problems.append(Problem(display_path(folder, site_root), None,
+                                f"this folder of blocks has no {KIND_FILE} describing its kind; "
+                                "add one with a description and the kind's fields"))
+        return None
+    document = _read_yaml(kind_file, shown, problems)
+    if document is None:
+        return None
+    spec, found = validate_document(KindSpec, document)
+    problems.extend(found)
+    if spec is None:
+        return None
+    for reserved in RESERVED_FIELDS:
+        if reserved in spec.fields:
+            problems.append(Problem(shown, document.line_of(("fields", reserved)),
+                                    f"fields: {reserved!r} is kept for versions; call the field "
+                                    "something else"))
+            return None
+    partial = f"{PARTIALS_FOLDER}/{folder.name}.html"
+    if not any((templates / partial).is_file() for templates in template_folders):
+        problems.append(Problem(shown, None, f"kind {folder.name!r} has no template; add "
+                                f"templates/{partial} to lay it out"))
+        return None
+    return Kind(name=folder.name, spec=spec, shown=shown,
+                block_model=_block_model(folder.name, spec))
+
+
+def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]) -> Block | None:
+    shown = display_path(path, site_root)
+    if not NAME.match(path.stem):
+        problems.append(Problem(shown, None, f"{path.stem!r} cannot name a block; rename the file "
+                                "with lower-case letters, digits and hyphens only"))
+        return None
+    document = _read_yaml(path, shown, problems)
+    if document is None:
+        return None
+    model, found = validate_document(kind.block_model, document)
+    problems.extend(found)
+    if model is None:
+        return None
+    data = model.model_dump(by_alias=True)
+    versions, found = _versions(data["versions"], document)
+    problems.extend(found)
+    if found:
+        return None
+    return Block(name=path.stem, kind=kind, title=data["title"],
+                 description=data.get("description"), versions=versions, source=path, shown=shown)
+
+
+def _versions(entries: list[dict[str, Any]],
+              document: YamlDocument) -> tuple[list[Version], list[Problem]]:
+    problems = []
+    order = sorted(range(len(entries)), key=lambda i: entries[i]["from"])
+    if order != list(range(len(entries))):
+        problems.append(Problem(document.path, document.line_of(("versions",)),
+                                "versions: list the versions oldest first, by their 'from' date"))
+    seen: dict[datetime.date, int] = {}
+    for index, entry in enumerate(entries):
+        location: Location = ("versions", index, "from")
+        if entry["from"] in seen:
+            problems.append(Problem(
+                document.path, document.line_of(location),
+                f"from: two versions take effect on {entry['from'].isoformat()}; give each "
+                "version its own date"))
+        seen[entry["from"]] = index
+        if entry["retired"] is not None and entry["retired"] <= entry["from"]:
+            problems.append(Problem(
+                document.path, document.line_of(("versions", index, "retired")),
+                "retired: a version must be retired after it takes effect"))
+    versions = [
+        Version(number=index + 1, effective=entry["from"], retired=entry["retired"],
+                note=entry["note"],
+                values={k: v for k, v in entry.items() if k not in RESERVED_FIELDS})
+        for index, entry in enumerate(entries)
+    ]
+    return versions, problems
+
+
+def _read_yaml(path: Path, shown: str, problems: list[Problem]) -> YamlDocument | None:
+    text, problem = read_text(path, shown)
+    document = None
+    if problem is None:
+        document, problem = parse_mapping(text or "", shown)
+    if problem is not None:
+        problems.append(problem)
+    return document
+
+
+def _block_model(kind: str, spec: KindSpec) -> type[BaseModel]:
+    """The pydantic model of a block file of this kind: title, description, versions."""
+    version = create_model(
+        f"{_model_name(kind)}Version",
+        __base__=Schema,
+        effective=(IsoDate, Field(alias="from")),
+        retired=(IsoDate | None, None),
+        note=(Text | None, None),
+        **_field_definitions(kind, spec.fields),
+    )
+    return create_model(
+        f"{_model_name(kind)}Block",
+        __base__=Schema,
+        title=(Text, Field(description="The heading shown where the block is placed.")),
+        description=(Text | None, None),
+        versions=(list[version], Field(min_length=1)),  # type: ignore[valid-type]
+    )
+
+
+def _field_definitions(owner: str, fields: dict[str, FieldSpec]) -> dict[str, Any]:
+    definitions = {}
+    for name, spec in fields.items():
+        annotation = _annotation(f"{owner}-{name}", spec)
+        default = ... if spec.required else None
+        definitions[name] = (annotation if spec.required else annotation | None,
+                             Field(default, description=spec.description))
+    return definitions
+
+
+def _annotation(owner: str, spec: FieldSpec) -> Any:
+    if spec.type == "group":
+        assert spec.fields is not None
+        return create_model(_model_name(owner), __base__=Schema,
+                            **_field_definitions(owner, spec.fields))
+    if spec.type == "list":
+        item = _annotation(owner, spec.item_spec())
+        return Annotated[list[item], Field(min_length=1)]  # type: ignore[valid-type]
+    return SCALAR_TYPES[spec.type]
+
+
+def _check_url(value: str) -> str:
+    if not value.startswith(("https://", "http://", "mailto:")):
+        raise ValueError("write the full address, starting with https://")
+    return value
+
+
+def _check_email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ValueError("is not an email address")
+    return value
+
+
+SCALAR_TYPES: dict[str, Any] = {
+    "text": Text,
+    "inline": Text,
+    "markdown": Text,
+    "date": IsoDate,
+    "number": int,
+    "url": Annotated[str, AfterValidator(_check_url)],
+    "email": Annotated[str, AfterValidator(_check_email)],
+}
+
+
+def _model_name(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^a-zA-Z0-9]+", name))
