@@ -25,7 +25,14 @@ from pydantic import AfterValidator, BaseModel, Field, create_model, model_valid
 from publisher.config import HouseStyle
 from publisher.errors import Problem, display_path
 from publisher.sources import Issue
-from publisher.validation import IsoDate, Schema, Text, parse_iso_date, validate_document
+from publisher.validation import (
+    IsoDate,
+    Schema,
+    Text,
+    WholeNumber,
+    parse_iso_date,
+    validate_document,
+)
 from publisher.yamldoc import Location, YamlDocument, parse_mapping, read_text
 
 LIBRARY_FOLDER = "blocks"
@@ -318,6 +325,34 @@ def place_blocks(library: BlockLibrary, placements: list[Placement], as_of: date
     return placed, problems
 
 
+@dataclass(frozen=True)
+class BlockUse:
+    """One place an issue uses a block: the version it gets, or why it gets none."""
+
+    issue: Issue
+    placement: Placement
+    version: Version | None
+    problem: str | None
+
+
+def find_uses(library: BlockLibrary, issues: list[tuple[Issue, HouseStyle]],
+              name: str | None = None) -> list[BlockUse]:
+    """Every use of every block (or of block `name`) by `issues`, in issue order."""
+    uses = []
+    for issue, style in issues:
+        placements, _ = issue_placements(issue, style)
+        for placement in placements:
+            if placement.name not in library.blocks or name not in (None, placement.name):
+                continue
+            try:
+                _, version = library.resolve(placement.name, placement.as_of or issue.front.date,
+                                             placement.version)
+                uses.append(BlockUse(issue, placement, version, None))
+            except ResolutionError as error:
+                uses.append(BlockUse(issue, placement, None, str(error)))
+    return uses
+
+
 def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
                problems: list[Problem]) -> Kind | None:
     if not NAME.match(folder.name):
@@ -472,7 +507,7 @@ SCALAR_TYPES: dict[str, Any] = {
     "inline": Text,
     "markdown": Text,
     "date": IsoDate,
-    "number": int,
+    "number": WholeNumber,
     "url": Annotated[str, AfterValidator(_check_url)],
     "email": Annotated[str, AfterValidator(_check_email)],
 }

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
-from publisher.config import Site, load_site
+from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, RenderError
 from publisher.output import mirror_folder, write_atomically
 from publisher.pages import Page, PageMaker
@@ -49,10 +49,10 @@ def build(site_root: Path, paths: list[Path] | None = None,
     Raises ContentError listing every problem in the sources before anything is written.
     """
     formats = tuple(formats)
-    site = load_site(site_root)
+    site, problems = read_site(site_root)
     gathered = gather(site, paths)
-    if gathered.problems:
-        raise ContentError(gathered.problems)
+    if problems or gathered.problems:
+        raise ContentError([*problems, *gathered.problems])
     output_folder = (output_folder or site.root / site.settings.output).resolve()
     maker = PageMaker(site, output_folder)
     pages = [maker.render(planned.issue, planned.blocks) for planned in gathered.issues]

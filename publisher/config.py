@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from publisher.errors import ContentError, Problem, PublisherError, display_path
 from publisher.validation import Schema, SchemaT, Text, validate_document
@@ -38,8 +40,10 @@ class SiteSettings(Schema):
     @field_validator("website")
     @classmethod
     def _web_address(cls, value: str) -> str:
-        if not value.startswith(("https://", "http://")):
-            raise ValueError("write the full address, starting with https://")
+        if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value, flags=re.IGNORECASE):
+            raise PydanticCustomError(
+                "publisher", f"{value!r} is not a web address; write it in full, for example "
+                "https://www.example.org.uk/")
         return value
 
 
@@ -71,6 +75,12 @@ class StyleSettings(Schema):
 class HouseStyle:
     name: str
     slots: dict[str, str]
+
+
+class SiteNotFound(PublisherError):
+    """publisher was run outside a site: a usage error."""
+
+    exit_code = 2
 
 
 @dataclass(frozen=True)
@@ -108,12 +118,23 @@ class Site:
 def load_site(root: Path) -> Site:
     """Load and validate `site.yml` and every series' settings under `root`.
 
-    Raises ContentError with every problem found, or PublisherError if `root` is no site.
+    Raises ContentError with every problem found, or SiteNotFound if `root` is no site.
+    """
+    site, problems = read_site(root)
+    if problems:
+        raise ContentError(problems)
+    return site
+
+
+def read_site(root: Path) -> tuple[Site, list[Problem]]:
+    """The site at `root` with its valid series, and what is wrong with the others.
+
+    Raises ContentError if site.yml itself is wrong: nothing can be built without it.
     """
     root = root.resolve()
     site_file = root / SITE_FILE
     if not site_file.is_file():
-        raise PublisherError(
+        raise SiteNotFound(
             f"no {SITE_FILE} in {root}; run publisher in the folder that holds {SITE_FILE}, "
             "or name that folder with --site")
     problems: list[Problem] = []
@@ -131,10 +152,9 @@ def load_site(root: Path) -> Site:
             series[folder.name] = Series(folder.name, folder, series_settings)
     styles = {name: _load_style(root, name, problems)
               for name in sorted({s.settings.style for s in series.values()})}
-    if problems:
+    if settings is None:
         raise ContentError(problems)
-    assert settings is not None
-    return Site(root=root, settings=settings, series=series, styles=styles)
+    return Site(root=root, settings=settings, series=series, styles=styles), problems
 
 
 def house_styles(root: Path) -> list[str]:

@@ -14,11 +14,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field
 
-from publisher.config import Series, Site
+from publisher.config import SERIES_FILE, Series, Site
 from publisher.errors import ContentError, Problem
 from publisher.validation import (
     IsoDate,
     OneOrMoreTexts,
+    WholeNumber,
     Schema,
     Text,
     TextList,
@@ -35,6 +36,8 @@ def _date_or_text(value: Any) -> Any:
     """`next_issue` may be a date (2011-09-01) or words ("September 2011", "in the autumn")."""
     if isinstance(value, str) and _LOOKS_LIKE_DATE.match(value.strip()):
         return parse_iso_date(value)
+    if isinstance(value, str) and not value.strip():
+        return None  # 'next_issue:' with nothing after it: not given
     return value
 
 
@@ -43,7 +46,7 @@ class FrontMatter(Schema):
 
     title: Text = Field(description="The issue's headline.",
                         json_schema_extra={"example": "Learning from serious case reviews"})
-    number: int = Field(ge=1, description="Issue number, unique within the series.",
+    number: WholeNumber = Field(ge=1, description="Issue number, unique within the series.",
                         json_schema_extra={"example": 1})
     date: IsoDate = Field(description="Publication date, written YYYY-MM-DD.",
                           json_schema_extra={"example": "2011-06-01"})
@@ -105,7 +108,7 @@ def read_issues(site: Site, paths: list[Path] | None = None) -> tuple[list[Issue
         issue = read_issue(site, path, series, problems)
         if issue is not None:
             issues.append(issue)
-    problems.extend(_duplicate_numbers(issues))
+    problems.extend(_duplicate_numbers(issues, _other_issues(site, files)))
     return issues, problems
 
 
@@ -151,55 +154,89 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:
 
 def _issue_files(site: Site, paths: list[Path] | None,
                  problems: list[Problem]) -> list[tuple[Path, Series]]:
-    if paths is None:
-        paths = sorted(site.issues_folder.glob("*/*.md"))
     files: list[tuple[Path, Series]] = []
-    for path in paths:
+    for path in [site.issues_folder] if paths is None else paths:
         resolved = path.resolve()
-        series = _series_of(site, resolved)
-        if series is None:
-            problems.append(_not_in_a_series(site, resolved))
+        if resolved == site.issues_folder.resolve():
+            candidates = sorted(p for p in resolved.glob("*/**/*.md") if p.is_file())
         elif resolved.is_dir():
-            files.extend((found, series) for found in sorted(resolved.glob("*.md")))
-        elif resolved.suffix != ".md":
-            problems.append(Problem(site.shown(resolved), None,
-                                    "is not an issue; issues are Markdown files ending in .md"))
+            candidates = sorted(p for p in resolved.glob("*.md") if p.is_file())
+            if not candidates and _series_of(site, resolved / "x.md") is None:
+                problems.append(_not_in_a_series(site, resolved / "x.md", folder=True))
         else:
-            files.append((resolved, series))
+            candidates = [resolved]
+        for candidate in candidates:
+            series = _series_of(site, candidate)
+            if series is None:
+                if not _has_broken_settings(candidate.parent):
+                    problems.append(_not_in_a_series(site, candidate))
+            elif candidate.suffix != ".md":
+                problems.append(Problem(site.shown(candidate), None,
+                                        "is not an issue; issues are Markdown files ending in .md"))
+            else:
+                files.append((candidate, series))
     return list(dict.fromkeys(files))
 
 
-def _series_of(site: Site, path: Path) -> Series | None:
+def _series_of(site: Site, issue_path: Path) -> Series | None:
+    """The series whose folder holds the file at `issue_path`, directly."""
     for series in site.series.values():
-        folder = series.folder.resolve()
-        if path == folder or path.parent == folder:
+        if issue_path.parent == series.folder.resolve():
             return series
     return None
 
 
-def _not_in_a_series(site: Site, path: Path) -> Problem:
-    shown = site.shown(path)
+def _has_broken_settings(folder: Path) -> bool:
+    """A folder with a series.yml the site could not load: its error is reported already."""
+    return (folder / SERIES_FILE).is_file()
+
+
+def _not_in_a_series(site: Site, path: Path, folder: bool = False) -> Problem:
+    where = path.parent if folder else path
+    shown = site.shown(where)
     try:
         relative = path.relative_to(site.issues_folder.resolve())
     except ValueError:
         return Problem(shown, None, "is not in a series folder; issues live in "
                        "issues/<series>/, next to the series' series.yml")
+    if len(relative.parts) > 2:
+        return Problem(shown, None, "is in a subfolder; issues live directly in their series "
+                       f"folder, issues/{relative.parts[0]}/")
     known = ", ".join(sorted(site.series)) or "none yet"
     return Problem(shown, None, f"unknown series {relative.parts[0]!r}: there is no "
                    f"issues/{relative.parts[0]}/series.yml; add one, or move the issue into a "
                    f"series folder (series: {known})")
 
 
-def _duplicate_numbers(issues: list[Issue]) -> list[Problem]:
+def _other_issues(site: Site, files: list[tuple[Path, Series]]) -> list[Issue]:
+    """The issues of the same series that were not asked for, so numbers stay unique."""
+    asked = {path for path, _ in files}
+    others = []
+    for series in {series.slug: series for _, series in files}.values():
+        for path in sorted(series.folder.resolve().glob("*.md")):
+            if path not in asked and path.is_file():
+                issue = read_issue(site, path, series, [])
+                if issue is not None:
+                    others.append(issue)
+    return others
+
+
+def _duplicate_numbers(issues: list[Issue], others: list[Issue]) -> list[Problem]:
+    groups: dict[tuple[str, int], list[Issue]] = {}
+    for issue in sorted([*issues, *others], key=lambda i: i.source):
+        groups.setdefault((issue.series.slug, issue.front.number), []).append(issue)
+    asked = {issue.source for issue in issues}
     problems = []
-    first_with: dict[tuple[str, int], Issue] = {}
-    for issue in issues:
-        key = (issue.series.slug, issue.front.number)
-        if key in first_with:
+    for group in groups.values():
+        for index, issue in enumerate(group):
+            # Each clash is reported once, on the later file, unless only the earlier was asked for.
+            other = group[0] if index else next(iter(group[1:]), None)
+            if other is None or issue.source not in asked:
+                continue
+            if index == 0 and any(later.source in asked for later in group[1:]):
+                continue
             problems.append(Problem(
                 issue.shown, issue.front_lines.get(("number",)),
                 f"number: issue {issue.front.number} of {issue.series.settings.title} is "
-                f"already {first_with[key].shown}; give each issue its own number"))
-        else:
-            first_with[key] = issue
+                f"also {other.shown}; give each issue its own number"))
     return problems

@@ -6,9 +6,9 @@ instead of printing nothing.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +16,7 @@ import jinja2
 
 from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
-from publisher.validation import MONTHS
+from publisher.dates import long_date, month_year
 
 
 def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
@@ -48,17 +48,9 @@ def render_template(environment: jinja2.Environment, name: str, context: dict[st
                           f"{_search_path(environment, site_root)}") from error
     except jinja2.UndefinedError as error:
         filename, line = _template_frame(site_root)
-        raise RenderError(f"template error: {error.message}", path=filename, line=line) from error
-
-
-def month_year(value: date) -> str:
-    """`2011-06-01` as 'June 2011', whatever the machine's locale."""
-    return f"{MONTHS[value.month - 1]} {value.year}"
-
-
-def long_date(value: date) -> str:
-    """`2011-06-07` as '7 June 2011', whatever the machine's locale."""
-    return f"{value.day} {month_year(value)}"
+        # "'publisher.config.SeriesSettings object' has no ..." reads better without the module.
+        message = re.sub(r"'(?:\w+\.)+(\w+) object'", r"'\1'", error.message or "")
+        raise RenderError(f"template error: {message}", path=filename, line=line) from error
 
 
 def _shown(filename: str | None, site_root: Path) -> str | None:

@@ -14,13 +14,12 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
 
+from publisher.dates import MONTHS
 from publisher.errors import Problem
 from publisher.yamldoc import Location, YamlDocument
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 class Schema(BaseModel):
@@ -79,12 +78,21 @@ def split_text_list(value: Any) -> Any:
     return value
 
 
+def parse_whole_number(value: Any) -> Any:
+    """Figures only: '3', not '3.0', '3_000' or 'three'."""
+    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}", value.strip()):
+        raise PydanticCustomError(
+            "publisher", f"{value!r} is not a whole number; write it in figures, for example 3")
+    return value
+
+
 def one_or_more(value: Any) -> Any:
     """Let a list of one be written without the list."""
     return [value] if isinstance(value, str) else value
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+WholeNumber = Annotated[int, BeforeValidator(parse_whole_number)]
 Text = Annotated[str, Field(min_length=1)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
 OneOrMoreTexts = Annotated[list[Text], BeforeValidator(one_or_more)]
@@ -92,11 +100,11 @@ OneOrMoreTexts = Annotated[list[Text], BeforeValidator(one_or_more)]
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
 
-def validate_document(schema: type[SchemaT], document: YamlDocument,
-                      extra: dict[str, Any] | None = None) -> tuple[SchemaT | None, list[Problem]]:
+def validate_document(schema: type[SchemaT],
+                      document: YamlDocument) -> tuple[SchemaT | None, list[Problem]]:
     """Validate `document` against `schema`; return the model or every problem found."""
     try:
-        return schema.model_validate({**document.data, **(extra or {})}), []
+        return schema.model_validate(document.data), []
     except ValidationError as error:
         problems = [
             Problem(document.path, document.line_of(tuple(detail["loc"])),

@@ -70,13 +70,15 @@ def parse_mapping(text: str, path: str,
     try:
         node = yaml.compose(text, Loader=yaml.BaseLoader)
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
+        # Where an unclosed bracket or quote began is more use than where the text ran out.
+        mark = error.context_mark or error.problem_mark
         line = first_line + (mark.line if mark else 0)
-        what = error.problem or error.context or "cannot be read"
-        return None, Problem(path, line, f"this is not valid YAML: {what}; check the "
-                             "indentation and that each line reads 'key: value'")
-    except yaml.YAMLError as error:  # a reader error: control characters and the like
-        return None, Problem(path, first_line, f"this is not valid YAML: {error}")
+        return None, Problem(path, line, f"this is not valid YAML: {_yaml_hint(error)}")
+    except yaml.reader.ReaderError as error:
+        line = first_line + text[: error.position].count("\n")
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        return None, Problem(path, line, f"the invisible character U+{code:04X} cannot be used "
+                             "here; delete it (it often comes with pasted text)")
     document = YamlDocument(path=path, data={}, first_line=first_line)
     if node is None:
         return document, None
@@ -89,6 +91,18 @@ def parse_mapping(text: str, path: str,
     except YamlProblem as problem:
         return None, Problem(path, problem.line, problem.message)
     return document, None
+
+
+def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
+    problem = error.problem or error.context or "it cannot be read"
+    if "mapping values are not allowed" in problem:
+        return ("a colon followed by a space starts a new key; write each key on its own line "
+                "as 'key: value', and put a value that contains ': ' in quotes")
+    if "flow sequence" in (error.context or ""):
+        return "a list opened with '[' is not closed with ']' on the same line"
+    if "quoted scalar" in (error.context or ""):
+        return "a value opened with a quotation mark is not closed with the same mark"
+    return f"{problem}; check the indentation and that each line reads 'key: value'"
 
 
 def _to_python(node: yaml.Node, location: Location, document: YamlDocument,

@@ -38,7 +38,7 @@ def test_our_own_bug_is_one_line_without_debug(site, run, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the renderer fell over")
 
-    monkeypatch.setattr(build_module, "load_site", broken)
+    monkeypatch.setattr(build_module, "read_site", broken)
     result = CliRunner().invoke(cli, ["--site", str(site), "build"])
     assert result.exit_code == 1
     assert result.stderr == (
@@ -60,7 +60,7 @@ def test_a_template_error_names_the_template_and_line(site, run):
     assert result.exit_code == 1
     assert result.stderr == (
         f"Error: templates/newsletter/issue.html:{line}: template error: "
-        "'publisher.config.SeriesSettings object' has no attribute 'strapline'\n")
+        "'SeriesSettings' has no attribute 'strapline'\n")
     assert not (site / "output/bulletin").exists()
 
 

@@ -42,12 +42,25 @@ BROKEN = {
         f"{NEW}:4: date: '2024-02-30' is not a real date; check the month and the day"),
     "duplicate number": (
         front(number="7"),
-        f"{NEW}:3: number: issue 7 of Practice Bulletin is already "
+        f"{NEW}:3: number: issue 7 of Practice Bulletin is also "
         "issues/bulletin/2024-03-issue-7.md; give each issue its own number"),
     "bad YAML": (
         front(summary="Read this: now"),
-        f"{NEW}:6: this is not valid YAML: mapping values are not allowed here; check the "
-        "indentation and that each line reads 'key: value'"),
+        f"{NEW}:6: this is not valid YAML: a colon followed by a space starts a new key; write "
+        "each key on its own line as 'key: value', and put a value that contains ': ' in "
+        "quotes"),
+    "unclosed bracket": (
+        front(keywords="[neglect, babies"),
+        f"{NEW}:7: this is not valid YAML: a list opened with '[' is not closed with ']' on "
+        "the same line"),
+    "unclosed quotation mark": (
+        front(title='"Next steps'),
+        f"{NEW}:2: this is not valid YAML: a value opened with a quotation mark is not closed "
+        "with the same mark"),
+    "control character": (
+        front(summary="What to do\x07 next."),
+        f"{NEW}:6: the invisible character U+0007 cannot be used here; delete it (it often "
+        "comes with pasted text)"),
     "number in words": (
         front(number="eight"),
         f"{NEW}:3: number: 'eight' is not a whole number; write it in figures, for example 3"),
@@ -211,7 +224,47 @@ def test_broken_series_settings(site, run, settings, message):
 
 def test_no_site_file(tmp_path: Path, run):
     result = run("build", cwd=tmp_path)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.stderr == (
         f"Error: no site.yml in {tmp_path.resolve()}; run publisher in the folder that holds "
         "site.yml, or name that folder with --site\n")
+
+
+def test_a_named_issue_is_checked_against_the_rest_of_its_series(site, run):
+    write_issue(site, "2024-01-issue-6.md", front(number="7", date="2024-01-01"))
+    result = run("build", "--format", "html", NEW.replace("2024-06-issue-8", "2024-01-issue-6"),
+                 cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "issues/bulletin/2024-01-issue-6.md:3: number: issue 7 of Practice Bulletin is also "
+        "issues/bulletin/2024-03-issue-7.md; give each issue its own number")
+
+
+def test_the_issues_folder_itself_means_every_issue(site, run):
+    result = run("build", "--format", "html", "issues", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/bulletin/2024-03-issue-7.html").is_file()
+
+
+def test_issues_in_a_subfolder_of_a_series_are_refused(site, run):
+    write_issue(site, "old/2024-03-issue-7.md", ISSUE_HEAD)
+    for args in (("build",), ("build", "issues/bulletin/old")):
+        result = run(*args, cwd=site)
+        assert result.exit_code == 1, args
+        assert result.stderr.splitlines()[0] == (
+            "issues/bulletin/old/2024-03-issue-7.md: is in a subfolder; issues live directly in "
+            "their series folder, issues/bulletin/")
+
+
+def test_a_broken_series_and_a_broken_issue_are_reported_together(site, run):
+    (site / "issues/other").mkdir()
+    (site / "issues/other/series.yml").write_text("title: Other\n")
+    write_issue(site, "2024-06-issue-8.md", front(date="soon"))
+    write_issue(site, "x.md", ISSUE_HEAD, series="other")
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == f"{NEW}:4: date: 'soon' is not a date; write it as YYYY-MM-DD, for " \
+        "example 2011-06-01"
+    assert lines[1].startswith("issues/other/series.yml:1: cadence: this required key is missing")
+    assert not any(line.startswith("issues/other/x.md") for line in lines)
