@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
 
-from publisher.config import HouseStyle
+from publisher.config import BLOCKS_FOLDER, HouseStyle
 from publisher.errors import Problem, display_path
 from publisher.sources import Issue
 from publisher.validation import (
@@ -35,7 +35,6 @@ from publisher.validation import (
 )
 from publisher.yamldoc import Location, YamlDocument, parse_mapping, read_text
 
-LIBRARY_FOLDER = "blocks"
 KIND_FILE = "_kind.yml"
 PARTIALS_FOLDER = "blocks"
 RESERVED_FIELDS = ("from", "retired", "note")
@@ -196,7 +195,7 @@ class BlockLibrary:
 def load_library(site_root: Path,
                  template_folders: list[Path]) -> tuple[BlockLibrary, list[Problem]]:
     """Read every kind and block under `blocks/`; a kind needs a partial in a template folder."""
-    library = BlockLibrary(folder=site_root / LIBRARY_FOLDER)
+    library = BlockLibrary(folder=site_root / BLOCKS_FOLDER)
     problems: list[Problem] = []
     kind_folders = sorted(p for p in library.folder.glob("*") if p.is_dir())
     for folder in kind_folders:

@@ -1,7 +1,7 @@
-"""The build: gather and validate everything, then render, then write.
+"""The build: gather and check everything, then render everything, then write.
 
-Nothing is written until every source has been read and found valid. Each issue's files
-are written only once both of them have been rendered.
+Nothing is written until every source has been read, found valid and rendered, so a
+problem found anywhere, even while laying out a PDF, leaves the output folder as it was.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Literal
 
 from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
-from publisher.config import Site, read_site
-from publisher.errors import ContentError, Problem, RenderError
+from publisher.config import SOURCE_FOLDERS, Site, read_site
+from publisher.errors import ContentError, Problem, PublisherError, RenderError
 from publisher.output import mirror_folder, write_atomically
 from publisher.pages import Page, PageMaker
-from publisher.resources import ASSETS_FOLDER, SiteResources
+from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
 
 Format = Literal["html", "pdf"]
@@ -25,10 +25,16 @@ FORMATS: tuple[Format, ...] = ("html", "pdf")
 
 @dataclass(frozen=True)
 class BuiltIssue:
+    """An issue's rendered files, ready to write: output path and bytes, page count, warnings."""
+
     issue: Issue
-    files: list[Path]
+    outputs: list[tuple[Path, bytes]]
     page_count: int | None
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def files(self) -> list[Path]:
+        return [path for path, _ in self.outputs]
 
 
 @dataclass
@@ -39,40 +45,6 @@ class BuildReport:
 
     def count(self, suffix: str) -> int:
         return sum(1 for built in self.built for path in built.files if path.suffix == suffix)
-
-
-def build(site_root: Path, paths: list[Path] | None = None,
-          formats: Iterable[Format] = FORMATS, output_folder: Path | None = None,
-          on_built: Callable[[BuiltIssue], None] | None = None) -> BuildReport:
-    """Build the issues of the site at `site_root` (all, or those at `paths`).
-
-    Raises ContentError listing every problem in the sources before anything is written.
-    """
-    formats = tuple(formats)
-    site, problems = read_site(site_root)
-    gathered = gather(site, paths)
-    if problems or gathered.problems:
-        raise ContentError([*problems, *gathered.problems])
-    output_folder = (output_folder or site.root / site.settings.output).resolve()
-    maker = PageMaker(site, output_folder)
-    pages = [maker.render(planned.issue, planned.blocks) for planned in gathered.issues]
-    report = BuildReport(site=site, output_folder=output_folder)
-    if "html" in formats and pages:
-        mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
-    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
-    problems: list[Problem] = []
-    for page in pages:
-        try:
-            built = _write_issue(page, formats, resources)
-        except RenderError as error:
-            problems.append(error.problem)
-            continue
-        report.built.append(built)
-        if on_built:
-            on_built(built)
-    if problems:
-        raise ContentError(problems, outcome="the issues named were not written")
-    return report
 
 
 @dataclass(frozen=True)
@@ -88,6 +60,41 @@ class Gathered:
     library: BlockLibrary
     issues: list[PlannedIssue]
     problems: list[Problem]
+
+
+def build(site_root: Path, paths: list[Path] | None = None,
+          formats: Iterable[Format] = FORMATS, output_folder: Path | None = None,
+          on_built: Callable[[BuiltIssue], None] | None = None) -> BuildReport:
+    """Build the issues of the site at `site_root` (all, or those at `paths`).
+
+    Raises ContentError listing every problem before anything is written.
+    """
+    formats = tuple(formats)
+    site, problems = read_site(site_root)
+    gathered = gather(site, paths)
+    if problems or gathered.problems:
+        raise ContentError([*problems, *gathered.problems])
+    output_folder = _checked_output_folder(site, output_folder)
+    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
+    maker = PageMaker(site, output_folder)
+    pages = [maker.render(planned.issue, planned.blocks) for planned in gathered.issues]
+    report = BuildReport(site=site, output_folder=output_folder)
+    problems = []
+    for page in pages:
+        try:
+            report.built.append(render_issue(page, formats, resources))
+        except RenderError as error:
+            problems.append(error.problem)
+    if problems:
+        raise ContentError(problems)
+    if "html" in formats and report.built:
+        mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
+    for built in report.built:
+        for path, data in built.outputs:
+            write_atomically(path, data)
+        if on_built:
+            on_built(built)
+    return report
 
 
 def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
@@ -110,19 +117,45 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     return Gathered(library=library, issues=planned, problems=problems)
 
 
-def _write_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:
+def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:
+    """The bytes of each file an issue becomes. Raises RenderError naming the issue."""
     outputs: list[tuple[Path, bytes]] = []
-    page_count = None
-    warnings: list[str] = []
+    images = []
+    for reference in page.images:
+        try:
+            target = resources.page_reference(page.path, reference)
+            if target is not None:
+                images.append((target, resources.source_for(target)))
+        except ResourceRefused as refusal:
+            raise RenderError(refusal.problem.message, path=page.issue.shown) from None
+    page_count, warnings = None, []
     if "pdf" in formats:
         from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
 
-        pdf = render_pdf(page.html, page.path, resources, page.issue.shown)
+        pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
+                         created=page.issue.front.date)
         outputs.append((page.path.with_suffix(".pdf"), pdf.data))
         page_count, warnings = pdf.page_count, pdf.warnings
     if "html" in formats:
         outputs.append((page.path, page.html.encode("utf-8")))
-    for path, data in outputs:
-        write_atomically(path, data)
-    return BuiltIssue(issue=page.issue, files=[path for path, _ in outputs],
-                      page_count=page_count, warnings=warnings)
+        outputs.extend((target, source.read_bytes()) for target, source in images)
+    return BuiltIssue(issue=page.issue, outputs=outputs, page_count=page_count,
+                      warnings=warnings)
+
+
+def _checked_output_folder(site: Site, requested: Path | None) -> Path:
+    """The output folder, refused where writing would mix outputs into the sources."""
+    folder = (requested or site.root / site.settings.output).resolve()
+    for name in SOURCE_FOLDERS:
+        source = (site.root / name).resolve()
+        if folder == source or folder.is_relative_to(source) or source.is_relative_to(folder):
+            raise OutputFolderError(
+                f"the output folder {folder} overlaps the site's {name}/ folder; write the "
+                "output somewhere of its own, such as the site's output/ folder")
+    return folder
+
+
+class OutputFolderError(PublisherError):
+    """The output folder was given where it would overwrite sources: a usage error."""
+
+    exit_code = 2

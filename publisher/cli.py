@@ -55,7 +55,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
 
 
 @cli.command("build")
-@click.argument("issues", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.argument("issues", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "output_format", type=click.Choice(["all", *FORMATS]), default="all",
               show_default=True, help="Which files to make.")
 @click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
@@ -79,16 +79,18 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     """
     started = time.perf_counter()
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
+    paths = [_existing_path(path, site_root) for path in issues]
 
     def report_issue(built: BuiltIssue) -> None:
         for warning in built.warnings:
             click.echo(f"{built.issue.shown}: warning: {warning}", err=True)
         if not quiet:
-            pages = f" ({built.page_count} pages)" if built.page_count else ""
+            count = built.page_count
+            pages = f" ({count} page{'s' if count != 1 else ''})" if count else ""
             names = ", ".join(path.name for path in built.files)
             click.echo(f"built {built.issue.shown} → {names}{pages}")
 
-    report = build(site_root, list(issues) or None, formats, output_folder, report_issue)
+    report = build(site_root, paths or None, formats, output_folder, report_issue)
     if not report.built:
         click.echo("No issues to build: add Markdown files to issues/<series>/.")
     elif not quiet:
@@ -98,6 +100,15 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
             f"Built {count} issue{'s' if count != 1 else ''} "
             f"({report.count('.pdf')} PDF, {report.count('.html')} HTML) "
             f"into {report.site.shown(report.output_folder)} in {seconds:.2f} s.")
+
+
+def _existing_path(path: Path, site_root: Path) -> Path:
+    """An ISSUE argument, taken from the current folder or else from the site folder."""
+    for candidate in (path, site_root / path):
+        if candidate.exists():
+            return candidate
+    raise click.BadParameter(f"{str(path)!r} does not exist, here or in the site folder "
+                             f"{site_root}", param_hint="ISSUES")
 
 
 def main() -> None:

@@ -21,6 +21,11 @@ STYLE_FILE = "style.yml"
 ISSUES_FOLDER = "issues"
 TEMPLATES_FOLDER = "templates"
 STYLES_FOLDER = "styles"
+BLOCKS_FOLDER = "blocks"
+#: The folders that hold a site's sources; output never goes in or around them.
+SOURCE_FOLDERS = (ISSUES_FOLDER, TEMPLATES_FOLDER, STYLES_FOLDER, BLOCKS_FOLDER)
+#: Output names the site keeps for itself (stylesheets and fonts go in output/assets).
+RESERVED_SERIES = ("assets",)
 
 Cadence = Literal["weekly", "monthly", "bimonthly", "quarterly", "termly", "twice-yearly",
                   "yearly", "occasional"]
@@ -145,6 +150,11 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
     for folder in folders:
         if not (folder / SERIES_FILE).is_file():
             continue  # not a series; issues found in it are reported by the issue loader
+        if folder.name in RESERVED_SERIES:
+            problems.append(Problem(display_path(folder, root), None,
+                                    f"a series cannot be called {folder.name!r}, a name the "
+                                    "output keeps for stylesheets and fonts; rename the folder"))
+            continue
         series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
                                                    problems)
         if series_settings is not None and document is not None:

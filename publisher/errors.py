@@ -70,7 +70,8 @@ def _reading_order(problem: Problem) -> tuple[str, int, str]:
 
 def display_path(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the site root where it lies inside it."""
+    resolved = path.resolve()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return resolved.relative_to(root.resolve()).as_posix()
     except ValueError:
-        return str(path)
+        return str(resolved)

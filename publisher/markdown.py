@@ -51,6 +51,7 @@ class EmbeddedBlock:
 class RenderedBody:
     html: str
     sections: list[Section]
+    images: list[str]
 
 
 def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> RenderedBody:
@@ -61,7 +62,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
-    return RenderedBody(html=converter.convert(text), sections=articles.sections)
+    html = converter.convert(text)
+    return RenderedBody(html=html, sections=articles.sections, images=articles.images)
 
 
 def render_fragment(text: str) -> str:
@@ -101,6 +103,7 @@ class ArticleExtension(Extension):
         super().__init__()
         self.blocks = blocks
         self.sections: list[Section] = []
+        self.images: list[str] = []
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         markers: dict[str, EmbeddedBlock] = {}
@@ -112,6 +115,8 @@ class ArticleExtension(Extension):
         # Priority 4: after the toc extension (5) has given every heading its id.
         md.treeprocessors.register(ArticleSections(md, markers, self.sections),
                                    "article_sections", 4)
+        md.treeprocessors.register(TableHeaders(md), "table_headers", 2)
+        md.treeprocessors.register(ImageSources(md, self.images), "image_sources", 1)
 
 
 class PlainEmailLink(InlineProcessor):
@@ -178,9 +183,6 @@ class ArticleSections(Treeprocessor):
             elif section is not None:
                 root.remove(child)
                 section.append(child)
-        for row in root.iter("thead"):
-            for cell in row.iter("th"):
-                cell.set("scope", "col")
 
     def _start_section(self, root: etree.Element, heading: etree.Element) -> etree.Element:
         anchor = heading.get("id", "")
@@ -190,6 +192,26 @@ class ArticleSections(Treeprocessor):
         root.remove(heading)
         section.append(heading)
         return section
+
+
+class TableHeaders(Treeprocessor):
+    """Header cells say they head their column, for screen readers and PDF tags."""
+
+    def run(self, root: etree.Element) -> None:
+        for row in root.iter("thead"):
+            for cell in row.iter("th"):
+                cell.set("scope", "col")
+
+
+class ImageSources(Treeprocessor):
+    """Collects the address of every image, so the build can check and copy the files."""
+
+    def __init__(self, md: markdown.Markdown, images: list[str]):
+        super().__init__(md)
+        self.images = images
+
+    def run(self, root: etree.Element) -> None:
+        self.images.extend(image.get("src", "") for image in root.iter("img"))
 
 
 class LinkAddresses(Treeprocessor):
@@ -215,9 +237,9 @@ def _mark_printable_address(link: etree.Element) -> None:
 
 def printable_address(href: str, text: str) -> str:
     """The address to print after an external link on paper, or '' if its text shows it."""
-    if href.startswith(WEB_SCHEMES):
+    if href.lower().startswith(WEB_SCHEMES):
         address = href
-    elif href.startswith("mailto:"):
+    elif href.lower().startswith("mailto:"):
         address = href.removeprefix("mailto:")
     else:
         return ""

@@ -31,6 +31,7 @@ class Page:
     issue: Issue
     html: str
     path: Path
+    images: list[str]
 
 
 class PageMaker:
@@ -76,7 +77,7 @@ class PageMaker:
                                            path.parent)).as_posix(),
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
-        return Page(issue=issue, html=html, path=path)
+        return Page(issue=issue, html=html, path=path, images=body.images)
 
     def _environment(self, style: str) -> jinja2.Environment:
         if style not in self._environments:

@@ -5,8 +5,10 @@ WeasyPrint may read only the files `SiteResources` hands out, and `data:` URLs.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -18,7 +20,7 @@ from weasyprint import HTML
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publisher.errors import RenderError
-from publisher.resources import ResourceRefused, SiteResources, media_type
+from publisher.resources import ResourceRefused, SiteResources, media_type, refuse_remote
 
 
 @dataclass(frozen=True)
@@ -42,36 +44,60 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, resources: SiteResources):
         super().__init__(fail_on_errors=True)
         self.resources = resources
+        self.fetched: list[bytes] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if not url.startswith("file:"):
-            raise _Refused(ResourceRefused(
-                f"{url}: addresses on the internet cannot be used in a page; save the file "
-                "inside the site and link to it there"))
+            raise _Refused(refuse_remote(url))
         try:
             source = self.resources.source_for(Path(url2pathname(urlsplit(url).path)))
         except ResourceRefused as refusal:
             raise _Refused(refusal) from None
-        return URLFetcherResponse(url, source.read_bytes(), {"Content-Type": media_type(source)})
+        data = source.read_bytes()
+        self.fetched.append(hashlib.sha256(data).digest())
+        return URLFetcherResponse(url, data, {"Content-Type": media_type(source)})
 
 
-def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str) -> RenderedPdf:
+def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
+               created: datetime.date) -> RenderedPdf:
     """Lay out `html` as if it stood at `page_path` and return the PDF's bytes.
 
-    The PDF identifier is taken from the HTML, so the same page gives the same bytes.
+    The same page, stylesheets, fonts and images give the same bytes: the PDF identifier is
+    a hash of them all, and any time stamp a font subsetter writes is the issue's date.
     `shown` names the issue in errors.
     """
-    with _captured_warnings() as warnings:
+    fetcher = SiteFetcher(resources)
+    with _captured_warnings() as warnings, _source_date(created):
         try:
-            document = HTML(string=html, base_url=page_path.as_uri(),
-                            url_fetcher=SiteFetcher(resources)).render()
+            document = HTML(string=html, base_url=page_path.as_uri(), url_fetcher=fetcher).render()
         except _Refused as refused:
             raise RenderError(refused.refusal.problem.message, path=shown) from None
-        identifier = hashlib.sha256(html.encode()).hexdigest()[:32].encode()
-        data = document.write_pdf(pdf_identifier=identifier)
+        content = hashlib.sha256(html.encode())
+        for digest in fetcher.fetched:
+            content.update(digest)
+        data = document.write_pdf(pdf_identifier=content.hexdigest()[:32].encode())
     return RenderedPdf(data=data, page_count=len(document.pages), warnings=warnings)
+
+
+@contextmanager
+def _source_date(day: datetime.date) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH to `day` while rendering.
+
+    With libharfbuzz-subset0 WeasyPrint stamps no time; without it, fontTools subsets the
+    fonts and would stamp the clock, unless this variable says otherwise.
+    """
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(midnight.timestamp()))
+    try:
+        yield
+    finally:
+        if previous is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 @contextmanager

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
-from publisher.errors import PublisherError
+from publisher.errors import PublisherError, display_path
 
 ASSETS_FOLDER = "assets"
 
@@ -50,12 +51,27 @@ class SiteResources:
         """
         candidate = self._map_output_to_source(Path(path))
         real = candidate.resolve()
+        shown = display_path(candidate, self.site_root)
         if not real.is_relative_to(self.site_root.resolve()):
-            raise ResourceRefused(f"{path} is outside the site; a page may use only files "
+            raise ResourceRefused(f"{shown} is outside the site; a page may use only files "
                                   "inside the site's own folders")
         if not real.is_file():
-            raise ResourceRefused(f"{path} does not exist; check the name and the folder")
+            raise ResourceRefused(f"{shown} does not exist; check the name and the folder")
         return real
+
+    def page_reference(self, page: Path, reference: str) -> Path | None:
+        """Where a page's reference (an image's src) points, as a path beside the page.
+
+        None for data: URLs, which need no file; ResourceRefused for internet addresses.
+        """
+        parts = urlsplit(reference)
+        if parts.scheme == "data":
+            return None
+        if parts.scheme == "file":
+            return Path(unquote(parts.path))
+        if parts.scheme or parts.netloc:
+            raise refuse_remote(reference)
+        return page.parent / unquote(parts.path)
 
     def _map_output_to_source(self, path: Path) -> Path:
         output = self.output_folder.resolve()
@@ -65,6 +81,11 @@ class SiteResources:
         if relative.parts[:1] == (ASSETS_FOLDER,):
             return self.styles_folder.joinpath(*relative.parts[1:])
         return self.issues_folder / relative
+
+
+def refuse_remote(url: str) -> ResourceRefused:
+    return ResourceRefused(f"{url}: addresses on the internet cannot be used in a page; save "
+                           "the file inside the site and refer to it there")
 
 
 def media_type(path: Path) -> str:

@@ -19,10 +19,10 @@ from publisher.errors import ContentError, Problem
 from publisher.validation import (
     IsoDate,
     OneOrMoreTexts,
-    WholeNumber,
     Schema,
     Text,
     TextList,
+    WholeNumber,
     parse_iso_date,
     validate_document,
 )

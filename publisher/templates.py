@@ -6,6 +6,8 @@ instead of printing nothing.
 
 from __future__ import annotations
 
+import functools
+import os
 import re
 import sys
 import traceback
@@ -14,15 +16,16 @@ from typing import Any
 
 import jinja2
 
+from publisher.dates import long_date, month_year
 from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
-from publisher.dates import long_date, month_year
 
 
 def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
     """An environment that looks in `templates/<style>/` first, then in `templates/`."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader([templates_folder / style, templates_folder]),
+        bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -33,6 +36,21 @@ def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
     environment.filters["long_date"] = long_date
     environment.globals["printable_address"] = printable_address
     return environment
+
+
+@functools.cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (keyed by each template's text), if we can write.
+
+    Compiling the templates costs more than rendering an issue's HTML.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "publisher" / f"jinja-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def render_template(environment: jinja2.Environment, name: str, context: dict[str, Any],

@@ -18,7 +18,6 @@ from publisher.dates import MONTHS
 from publisher.errors import Problem
 from publisher.yamldoc import Location, YamlDocument
 
-
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 

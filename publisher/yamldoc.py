@@ -17,6 +17,9 @@ from publisher.errors import Problem
 
 Location = tuple[str | int, ...]
 
+# libyaml's parser, where PyYAML was built with it, reads YAML about twenty times faster.
+_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
 
 @dataclass
 class YamlDocument:
@@ -68,10 +71,12 @@ def parse_mapping(text: str, path: str,
                   first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
     """Parse `text` (which starts on `first_line` of `path`) as a YAML mapping of keys."""
     try:
-        node = yaml.compose(text, Loader=yaml.BaseLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as error:
-        # Where an unclosed bracket or quote began is more use than where the text ran out.
-        mark = error.context_mark or error.problem_mark
+        # Where an unclosed bracket or quote began is more use than where the text ran out;
+        # a tab is found where it stands.
+        tab = "tab" in (error.problem or "") or "\\t" in (error.problem or "")
+        mark = error.problem_mark if tab else error.context_mark or error.problem_mark
         line = first_line + (mark.line if mark else 0)
         return None, Problem(path, line, f"this is not valid YAML: {_yaml_hint(error)}")
     except yaml.reader.ReaderError as error:
@@ -95,6 +100,8 @@ def parse_mapping(text: str, path: str,
 
 def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     problem = error.problem or error.context or "it cannot be read"
+    if "tab" in problem or "\\t" in problem:
+        return "a tab is used to indent; indent with spaces instead"
     if "mapping values are not allowed" in problem:
         return ("a colon followed by a space starts a new key; write each key on its own line "
                 "as 'key: value', and put a value that contains ': ' in quotes")

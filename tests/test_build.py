@@ -64,6 +64,11 @@ def test_pdf_has_masthead_sections_and_page_numbers(pdf):
         assert heading in everything
     for number, text in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in text
+    # The running header is on every page but the first, which has the masthead instead.
+    running_header = "Practice Bulletin, Issue 7 · March 2024"
+    assert len(pages) >= 2
+    assert running_header not in first
+    assert all(running_header in text for text in pages[1:])
 
 
 def test_pdf_prints_the_address_of_external_links(pdf):
@@ -185,9 +190,10 @@ def hashes(folder: Path) -> dict[str, str]:
 
 def test_builds_are_byte_identical_across_folders_and_time_zones(tmp_path):
     outputs = []
-    for name, zone in (("one", "UTC"), ("two", "Pacific/Auckland")):
+    for name, zone, epoch in (("one", "UTC", "1000000000"),
+                              ("two", "Pacific/Auckland", "1700000000")):
         site = make_site(tmp_path / name)
-        environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": str(len(name) * 10**8)}
+        environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": epoch, "LC_ALL": "C"}
         subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q"], cwd=site,
                        env=environment, check=True)
         outputs.append(hashes(site / "output"))
@@ -208,6 +214,17 @@ def test_html_only_build_does_not_import_weasyprint(site):
     assert done.stdout == "False\n"
     assert (site / "output/bulletin/2024-03-issue-7.html").is_file()
     assert not (site / "output/bulletin/2024-03-issue-7.pdf").exists()
+
+
+@pytest.mark.parametrize("output", ["issues", "styles/out", "templates", "blocks", "."])
+def test_output_folder_cannot_overlap_the_sources(site, run, output):
+    result = run("build", "--output", output, cwd=site)
+    assert result.exit_code == 2
+    folder = (site / output).resolve()
+    name = {"styles/out": "styles", ".": "issues"}.get(output, output)
+    assert result.stderr == (
+        f"Error: the output folder {folder} overlaps the site's {name}/ folder; write the "
+        "output somewhere of its own, such as the site's output/ folder\n")
 
 
 def test_output_option_and_pdf_only(site, run, tmp_path):

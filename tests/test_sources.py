@@ -99,8 +99,7 @@ BROKEN = {
         f"{NEW}:2: expected keys and values such as 'title: ...', found a list"),
     "tab indentation": (
         "---\ntitle: Next steps\n\tnumber: 8\n---\n",
-        f"{NEW}:3: this is not valid YAML: found character '\\t' that cannot start any token; "
-        "check the indentation and that each line reads 'key: value'"),
+        f"{NEW}:3: this is not valid YAML: a tab is used to indent; indent with spaces instead"),
     "alias": (
         "---\ntitle: &t Next\nsummary: *t\nnumber: 8\ndate: 2024-06-01\nstatus: draft\n---\n",
         f"{NEW}:3: anchors and aliases ('&name', '*name') are not supported; write the value "
@@ -194,7 +193,15 @@ def test_byte_order_mark_and_windows_line_endings_are_accepted(site, run):
 def test_a_path_that_does_not_exist_is_bad_usage(site, run):
     result = run("build", "issues/bulletin/missing.md", cwd=site)
     assert result.exit_code == 2
-    assert "Path 'issues/bulletin/missing.md' does not exist." in result.stderr
+    assert "Invalid value for ISSUES: 'issues/bulletin/missing.md' does not exist, here or in " \
+        "the site folder ." in result.stderr
+
+
+def test_issue_paths_may_be_given_from_the_site_folder(site, run, tmp_path):
+    result = run("--site", str(site), "build", "--format", "html",
+                 "issues/bulletin/2024-03-issue-7.md", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/bulletin/2024-03-issue-7.html").is_file()
 
 
 def test_a_broken_issue_stops_the_good_one_being_written(site, run):
