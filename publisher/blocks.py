@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import yaml
 from pydantic import AfterValidator, BaseModel, Field, create_model, model_validator
 
 from publisher.config import BLOCKS_FOLDER, HouseStyle
@@ -350,6 +351,20 @@ def find_uses(library: BlockLibrary, issues: list[tuple[Issue, HouseStyle]],
             except ResolutionError as error:
                 uses.append(BlockUse(issue, placement, None, str(error)))
     return uses
+
+
+def yaml_text(values: dict[str, Any]) -> str:
+    """A version's values written back as YAML, as an officer would type them."""
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: plain(item) for key, item in value.items() if item is not None}
+        if isinstance(value, list):
+            return [plain(item) for item in value]
+        if isinstance(value, datetime.date):
+            return value.isoformat()
+        return value
+
+    return yaml.safe_dump(plain(values), sort_keys=False, allow_unicode=True, width=88)
 
 
 def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],

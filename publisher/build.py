@@ -59,6 +59,7 @@ class PlannedIssue:
 class Gathered:
     library: BlockLibrary
     issues: list[PlannedIssue]
+    readable: list[Issue]
     problems: list[Problem]
 
 
@@ -114,7 +115,7 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
         problems.extend(found + unresolved)
         if not found and not unresolved:
             planned.append(PlannedIssue(issue, placed))
-    return Gathered(library=library, issues=planned, problems=problems)
+    return Gathered(library=library, issues=planned, readable=issues, problems=problems)
 
 
 def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:

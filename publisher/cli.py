@@ -5,6 +5,7 @@ Exit codes: 0 success, 1 the content has errors, 2 bad usage.
 
 from __future__ import annotations
 
+import datetime
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -12,7 +13,11 @@ from typing import Any, cast
 import click
 
 from publisher import __version__
-from publisher.build import FORMATS, BuiltIssue, Format, build
+from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
+from publisher.build import FORMATS, BuiltIssue, Format, build, gather
+from publisher.config import BLOCKS_FOLDER, read_site
+from publisher.errors import ContentError, Problem, PublisherError
+from publisher.validation import parse_iso_date
 
 INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({kind}: {detail}). This is our bug, "
@@ -100,6 +105,133 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
             f"Built {count} issue{'s' if count != 1 else ''} "
             f"({report.count('.pdf')} PDF, {report.count('.html')} HTML) "
             f"into {report.site.shown(report.output_folder)} in {seconds:.2f} s.")
+
+
+@cli.group("blocks", invoke_without_command=True)
+@click.pass_context
+def blocks_command(ctx: click.Context) -> None:
+    """List the block library, and what uses each block.
+
+    For each block: its kind, name, versions with their dates, and how many issues use it.
+
+    \b
+    Examples:
+      publisher blocks
+      publisher blocks show duty-contacts --as-of 2011-06-01
+      publisher blocks where duty-contacts
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    library, uses = _library_and_uses(ctx.obj)
+    issues_using: dict[str, set[Path]] = {}
+    for use in uses:
+        issues_using.setdefault(use.placement.name, set()).add(use.issue.source)
+    rows = [("KIND", "NAME", "VERSIONS", "USED BY")]
+    for block in sorted(library.blocks.values(), key=lambda b: (b.kind.name, b.name)):
+        count = len(issues_using.get(block.name, ()))
+        rows.append((block.kind.name, block.name,
+                     "; ".join(v.describe() for v in block.versions),
+                     f"{count} issue{'s' if count != 1 else ''}"))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                   + "  " + row[3])
+
+
+@blocks_command.command("show")
+@click.argument("name")
+@click.option("--as-of", "as_of", metavar="YYYY-MM-DD",
+              help="Show the version in force on this date (default: today).")
+@click.option("--version", "version", type=click.IntRange(min=1),
+              help="Show this version instead.")
+@click.pass_obj
+def blocks_show(site_root: Path, name: str, as_of: str | None, version: int | None) -> None:
+    """Print the content of block NAME as an issue of a given date gets it.
+
+    \b
+    Examples:
+      publisher blocks show duty-contacts
+      publisher blocks show duty-contacts --as-of 2011-06-01
+      publisher blocks show duty-contacts --version 1
+    """
+    library, _ = _library_and_uses(site_root, with_uses=False)
+    _known_block(library, name)
+    day = _date_option(as_of) if as_of else datetime.date.today()
+    try:
+        block, chosen = library.resolve(name, day, version)
+    except ResolutionError as error:
+        raise PublisherError(str(error)) from None
+    when = f"version {version}" if version else f"as of {day.isoformat()}"
+    click.echo(f"{block.name}: {block.kind.name} block \"{block.title}\" ({block.shown})")
+    click.echo(f"Version {chosen.number} of {len(block.versions)}, in force from "
+               f"{chosen.effective.isoformat()}"
+               + (f" until {chosen.retired.isoformat()}" if chosen.retired else "")
+               + f" ({when})")
+    if chosen.note:
+        click.echo(f"Note: {chosen.note}")
+    click.echo("")
+    click.echo(yaml_text(chosen.values).rstrip())
+
+
+@blocks_command.command("where")
+@click.argument("name")
+@click.pass_obj
+def blocks_where(site_root: Path, name: str) -> None:
+    """List every issue that uses block NAME, and the version each gets.
+
+    Run it before editing a block, to see which issues a change would reach.
+
+    \b
+    Example:
+      publisher blocks where duty-contacts
+    """
+    library, uses = _library_and_uses(site_root, name=name)
+    _known_block(library, name)
+    count = len({use.issue.source for use in uses})
+    click.echo(f"{name} is used by {count} issue{'s' if count != 1 else ''}"
+               + (":" if uses else "."))
+    for use in uses:
+        got = (f"version {use.version.describe()}" if use.version
+               else f"no version: {use.problem}")
+        click.echo(f"  {use.issue.shown}:{use.placement.line}  {use.issue.front.date.isoformat()}"
+                   f"  {use.placement.where}  {got}")
+
+
+def _library_and_uses(site_root: Path, name: str | None = None,
+                      with_uses: bool = True) -> tuple[BlockLibrary, list[BlockUse]]:
+    """The library, and its uses by every issue that could be read; other problems are noted."""
+    site, problems = read_site(site_root)
+    gathered = gather(site)
+    library_problems = [p for p in gathered.problems if _in_library(p)]
+    if library_problems:
+        raise ContentError(library_problems)
+    uses = []
+    if with_uses:
+        issues = [(planned, site.styles[planned.series.settings.style])
+                  for planned in gathered.readable]
+        uses = find_uses(gathered.library, issues, name)
+    others = len(problems) + len(gathered.problems)
+    if others:
+        click.echo(f"note: {others} problem{'s' if others != 1 else ''} in the site's issues or "
+                   "settings; 'publisher build' lists them", err=True)
+    return gathered.library, uses
+
+
+def _in_library(problem: Problem) -> bool:
+    return (problem.path or "").startswith(f"{BLOCKS_FOLDER}/")
+
+
+def _known_block(library: BlockLibrary, name: str) -> None:
+    if name not in library.blocks:
+        raise click.BadParameter(f"there is no block {name!r}{library.suggest(name)}",
+                                 param_hint="NAME")
+
+
+def _date_option(text: str) -> datetime.date:
+    try:
+        return parse_iso_date(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--as-of") from None
 
 
 def _existing_path(path: Path, site_root: Path) -> Path:

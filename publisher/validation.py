@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import date
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import PydanticCustomError
@@ -166,16 +166,28 @@ def _suggest_key(schema: type[BaseModel], location: Location) -> str:
 
 
 def _known_keys(schema: type[BaseModel], parent: Location) -> list[str]:
-    model: Any = schema
+    """The keys the model at `parent` (inside lists and optional values) accepts."""
+    model: type[BaseModel] | None = schema
     for part in parent:
-        if isinstance(part, int):
+        if isinstance(part, int) or model is None:
             continue
-        field = model.model_fields.get(str(part)) if hasattr(model, "model_fields") else None
-        annotation = getattr(field, "annotation", None)
-        model = annotation if isinstance(annotation, type) else None
-        if model is None:
-            return []
-    return sorted(model.model_fields) if hasattr(model, "model_fields") else []
+        fields = {field.alias or name: field for name, field in model.model_fields.items()}
+        field = fields.get(str(part))
+        model = _model_within(field.annotation) if field else None
+    if model is None:
+        return []
+    return sorted(field.alias or name for name, field in model.model_fields.items())
+
+
+def _model_within(annotation: Any) -> type[BaseModel] | None:
+    """The model an annotation such as `list[Entry] | None` holds, if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for argument in get_args(annotation):
+        model = _model_within(argument)
+        if model is not None:
+            return model
+    return None
 
 
 def _show(value: Any) -> str:

@@ -16,10 +16,14 @@ SITES = Path(__file__).resolve().parent / "sites"
 
 
 def make_site(target: Path, name: str = "minimal") -> Path:
-    """Copy fixture site `name` to `target`, with the project's own templates and styles."""
+    """Copy fixture site `name` to `target`, with the project's own templates, styles and
+    kinds of block (the product), around the fixture's own content."""
     shutil.copytree(SITES / name, target)
     shutil.copytree(PROJECT / "templates", target / "templates")
     shutil.copytree(PROJECT / "styles", target / "styles")
+    for kind in (PROJECT / "blocks").glob("*/_kind.yml"):
+        (target / "blocks" / kind.parent.name).mkdir(parents=True, exist_ok=True)
+        shutil.copy(kind, target / "blocks" / kind.parent.name / kind.name)
     return target
 
 

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT, make_site, write_issue
 from pypdf import PdfReader
 
 from publisher.cli import cli
+
+from conftest import PROJECT, make_site, write_issue
 
 SECTIONS = ["Seeing the child", "Contacts", "What comes next"]
 

@@ -7,16 +7,19 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import PROJECT
 
 from publisher import build as build_module
 from publisher.cli import cli
+
+from conftest import PROJECT
 
 
 def test_help_lists_the_commands_with_examples():
     result = CliRunner().invoke(cli, ["--help"])
     assert result.exit_code == 0
-    assert "build  Build issues into PDF and HTML." in result.output
+    assert re.search(r"^  build +Build issues into PDF and HTML\.$", result.output, re.M)
+    assert re.search(r"^  blocks +List the block library, and what uses each block\.$",
+                     result.output, re.M)
     build_help = CliRunner().invoke(cli, ["build", "--help"]).output
     assert "Examples:" in build_help
     assert "--format [all|html|pdf]" in build_help

@@ -7,8 +7,9 @@ import struct
 import zlib
 
 import pytest
-from conftest import ISSUE_HEAD, write_issue
 from pypdf import PdfReader
+
+from conftest import ISSUE_HEAD, write_issue
 
 ISSUE = "issues/bulletin/2024-03-issue-7.md"
 

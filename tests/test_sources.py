@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from conftest import ISSUE_HEAD, write_issue
 
 NEW = "issues/bulletin/2024-06-issue-8.md"

@@ -1,0 +1,285 @@
+"""The block library: versions by date, placement, errors, commands, and archived issues."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from publisher.blocks import ResolutionError, load_library
+
+from conftest import write_issue
+
+NEW = "issues/bulletin/2024-06-issue-8.md"
+
+
+def issue(body: str, date: str = "2024-06-01", number: int = 8, extra: str = "") -> str:
+    return (f"---\ntitle: Blocks\nnumber: {number}\ndate: {date}\nstatus: draft\n"
+            f"summary: Placing blocks.\n{extra}---\n\n{body}\n")
+
+
+def library(site: Path):
+    found, problems = load_library(site, [site / "templates"])
+    assert problems == []
+    return found
+
+
+@pytest.mark.parametrize("day, number", [
+    ("2024-03-31", 1),  # the day before version 2 took effect
+    ("2024-04-01", 2),  # the day it took effect
+    ("2024-04-02", 2),  # the day after
+    ("2020-01-01", 1),
+])
+def test_an_issue_gets_the_version_in_force_on_its_date(site, day, number):
+    _, version = library(site).resolve("duty-team", datetime.date.fromisoformat(day))
+    assert version.number == number
+
+
+def test_no_version_before_the_first_took_effect(site):
+    with pytest.raises(ResolutionError) as raised:
+        library(site).resolve("duty-team", datetime.date(2019, 12, 31))
+    assert str(raised.value) == (
+        "block 'duty-team' was not yet in effect on 2019-12-31; its versions: 1 (from "
+        "2020-01-01), 2 (from 2024-04-01); pin one with '| version: N' or use another block")
+
+
+def test_the_block_renders_with_the_version_of_the_issue_date(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("[[duty-team]]"))
+    write_issue(site, "2024-01-issue-6.md", issue("[[duty-team]]", "2024-01-01", 6))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    june = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    january = (site / "output/bulletin/2024-01-issue-6.html").read_text()
+    assert "01234 222 333" in june and "01234 567 890" not in june
+    assert "01234 567 890" in january and "01234 222 333" not in january
+    assert '<h2 id="block-duty-team">Who to call</h2>' in june
+
+
+@pytest.mark.parametrize("placement, phone", [
+    ("[[duty-team | version: 1]]", "01234 567 890"),
+    ("[[duty-team | as of: 2021-01-01]]", "01234 567 890"),
+    ("[[ duty-team |Version:2 ]]", "01234 222 333"),
+])
+def test_an_issue_may_pin_a_version(site, run, placement, phone):
+    write_issue(site, "2024-06-issue-8.md", issue(placement))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    assert phone in (site / "output/bulletin/2024-06-issue-8.html").read_text()
+
+
+def test_heading_and_compact_options(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue(
+        "# Help\n\n[[duty-team | no heading | compact]]\n\n[[why-review | heading: Our purpose]]"))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert '<div class="block block--contacts block--compact">' in html
+    assert "Who to call" not in html
+    assert '<h2 id="block-why-review">Our purpose</h2>' in html
+
+
+def test_a_retired_block_is_an_error_unless_pinned(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("Text.\n\n[[old-study]]"))
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{NEW}:11: [[old-study]]: block 'old-study' was retired on 2015-01-01, before "
+        "2024-06-01; its versions: 1 (from 2010-01-01, retired 2015-01-01); pin one with "
+        "'| version: N' or use another block")
+    write_issue(site, "2024-06-issue-8.md", issue("Text.\n\n[[old-study | version: 1]]"))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+
+
+@pytest.mark.parametrize("body, message", [
+    ("[[duty-teams]]", "[[duty-teams]]: there is no block 'duty-teams'; did you mean "
+     "'duty-team'?"),
+    ("[[nothing-like-it]]", "[[nothing-like-it]]: there is no block 'nothing-like-it'; run "
+     "'publisher blocks' to list the blocks"),
+    ("[[duty-team | compackt]]", "[[duty-team | compackt]]: unknown option 'compackt'; did you "
+     "mean 'compact'?"),
+    ("[[duty-team | colour: red]]", "[[duty-team | colour: red]]: unknown option 'colour'; the "
+     "options are: heading, no heading, compact, version, as of"),
+    ("[[../../secrets]]", "[[../../secrets]]: '../../secrets' is not a block name; a block is "
+     "named by its file name alone (for example 'duty-contacts'), and cannot point outside "
+     "the library"),
+    ("[[contacts/duty-team]]", "[[contacts/duty-team]]: 'contacts/duty-team' is not a block "
+     "name; a block is named by its file name alone (for example 'duty-contacts'), and cannot "
+     "point outside the library"),
+    ("[[duty-team | version: 3]]", "[[duty-team | version: 3]]: block 'duty-team' has no "
+     "version 3; its versions: 1 (from 2020-01-01), 2 (from 2024-04-01)"),
+    ("[[duty-team | version: 1 | as of: 2021-01-01]]", "[[duty-team | version: 1 | as of: "
+     "2021-01-01]]: give either 'version' or 'as of', not both"),
+    ("[[duty-team | as of: June 2021]]", "[[duty-team | as of: June 2021]]: as of: 'June 2021' "
+     "is not a date; write it as 2021-06-01"),
+    ("[[]]", "[[]]: name the block between the brackets, for example [[duty-contacts]]"),
+])
+def test_placement_errors(site, run, body, message):
+    write_issue(site, "2024-06-issue-8.md", issue("Some text.\n\n" + body))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr == f"{NEW}:11: {message}\n1 problem in 1 file; nothing was written.\n"
+
+
+def test_placement_syntax_inside_a_sentence_is_just_text(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("Wiki users write [[duty-team]] in a line."))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    assert "Wiki users write [[duty-team]] in a line." in \
+        (site / "output/bulletin/2024-06-issue-8.html").read_text()
+
+
+@pytest.mark.parametrize("text, message", [
+    ("title: Who\nversions:\n  - from: 2020-01-01\n    entries:\n      - phone: 1\n",
+     "blocks/contacts/broken.yml:5: versions > item 1 > entries > item 1 > name: this required "
+     "key is missing"),
+    ("title: Who\nversions:\n  - from: 2020-01-01\n    entries:\n      - name: A\n"
+     "        email: not-an-address\n",
+     "blocks/contacts/broken.yml:6: versions > item 1 > entries > item 1 > email: is not an "
+     "email address"),
+    ("title: Who\nversions:\n  - from: 2020-01-01\n    entries: [{name: A}]\n    fax: 1\n",
+     "blocks/contacts/broken.yml:5: versions > item 1 > fax: unknown key; the keys allowed "
+     "here are: entries, from, intro, note, out_of_hours, retired"),
+    ("title: Who\nversions:\n  - entries: [{name: A}]\n",
+     "blocks/contacts/broken.yml:3: versions > item 1 > from: this required key is missing"),
+    ("title: Who\nversions:\n  - from: 2024-01-01\n    entries: [{name: A}]\n"
+     "  - from: 2020-01-01\n    entries: [{name: B}]\n",
+     "blocks/contacts/broken.yml:2: versions: list the versions oldest first, by their 'from' "
+     "date"),
+    ("title: Who\nversions:\n  - from: 2024-01-01\n    retired: 2023-01-01\n"
+     "    entries: [{name: A}]\n",
+     "blocks/contacts/broken.yml:4: retired: a version must be retired after it takes effect"),
+])
+def test_a_block_that_breaks_its_kind_is_reported_with_its_line(site, run, text, message):
+    (site / "blocks/contacts/broken.yml").write_text(text)
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == message
+
+
+def test_a_kind_without_a_template(site, run):
+    (site / "blocks/event").mkdir()
+    (site / "blocks/event/_kind.yml").write_text(
+        "description: A training event.\nfields:\n  when:\n    type: date\n"
+        "    required: true\n    description: The day.\n")
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "blocks/event/_kind.yml: kind 'event' has no template; add "
+        "templates/blocks/event.html to lay it out")
+
+
+def test_a_kind_file_with_a_bad_field(site, run):
+    (site / "blocks/event").mkdir()
+    (site / "blocks/event/_kind.yml").write_text(
+        "description: A training event.\nfields:\n  topics:\n    type: list\n"
+        "    description: What it covers.\n")
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "blocks/event/_kind.yml:3: fields > topics: a list needs either 'items:' (the type of "
+        "each item) or 'fields:' (each item is a group of these fields)")
+
+
+def test_a_new_kind_needs_no_python(site, run):
+    (site / "blocks/event").mkdir()
+    (site / "blocks/event/_kind.yml").write_text(
+        "description: A training event.\n"
+        "fields:\n"
+        "  when:\n    type: date\n    required: true\n    description: The day.\n"
+        "  topics:\n    type: list\n    items: inline\n    required: true\n"
+        "    description: What it covers.\n")
+    (site / "templates/blocks/event.html").write_text(
+        '<p class="event">On {{ block.when|long_date }}:</p>\n<ul>\n'
+        "{% for topic in block.topics %}<li>{{ topic }}</li>{% endfor %}\n</ul>\n")
+    (site / "blocks/event/spring-workshop.yml").write_text(
+        "title: Spring workshop\nversions:\n  - from: 2024-01-01\n    when: 2024-04-18\n"
+        "    topics:\n      - Seeing the *whole* family\n      - Escalation\n")
+    write_issue(site, "2024-06-issue-8.md", issue("[[spring-workshop]]"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert ('<section class="block block--event" aria-labelledby="block-spring-workshop">\n'
+            '<h2 id="block-spring-workshop">Spring workshop</h2>\n'
+            '<p class="event">On 18 April 2024:</p>\n<ul>\n'
+            "<li>Seeing the <em>whole</em> family</li><li>Escalation</li></ul>\n"
+            "</section>") in html
+
+
+def test_a_block_in_the_body_and_in_a_slot(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue(
+        "# News\n\nText.\n\n[[duty-team]]\n\n# More news\n\nText.",
+        extra="slots:\n  sidebar: [duty-team | compact]\n  back-page:\n    - why-review\n"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    sidebar = html[html.index('<aside class="slot slot--sidebar"'):html.index("</aside>")]
+    assert 'aria-labelledby="block-duty-team-2"' in sidebar and "block--compact" in sidebar
+    main = html[html.index("<main"):html.index("</main>")]
+    assert 'aria-labelledby="block-duty-team"' in main and "01234 222 333" in main
+    nav = html[html.index("<nav"):html.index("</nav>")]
+    assert nav.index('"#news"') < nav.index('"#block-duty-team"') < nav.index('"#more-news"')
+    assert 'class="slot slot--back-page"' in html and "Example guidance (2018)" in html
+
+
+def test_an_unknown_slot(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("Text.", extra="slots:\n  sidebr: [duty-team]\n"))
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{NEW}:8: slots: the newsletter layout has no slot 'sidebr'; did you mean 'sidebar'?")
+
+
+def test_blocks_list_show_and_where(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("Text.\n\n[[duty-team]]",
+                                                   extra="slots:\n  sidebar: [duty-team]\n"))
+    write_issue(site, "2024-01-issue-6.md", issue("[[duty-team | compact]]", "2024-01-01", 6))
+    listing = run("blocks", cwd=site)
+    assert listing.exit_code == 0
+    assert listing.stdout.splitlines() == [
+        "KIND      NAME        VERSIONS                                  USED BY",
+        "contacts  duty-team   1 (from 2020-01-01); 2 (from 2024-04-01)  2 issues",
+        "findings  old-study   1 (from 2010-01-01, retired 2015-01-01)   0 issues",
+        "quote     why-review  1 (from 2018-07-01)                       0 issues",
+    ]
+    where = run("blocks", "where", "duty-team", cwd=site)
+    assert where.stdout.splitlines() == [
+        "duty-team is used by 2 issues:",
+        "  issues/bulletin/2024-01-issue-6.md:9  2024-01-01  body  version 1 (from 2020-01-01)",
+        "  issues/bulletin/2024-06-issue-8.md:13  2024-06-01  body  version 2 (from 2024-04-01)",
+        "  issues/bulletin/2024-06-issue-8.md:8  2024-06-01  slot sidebar  version 2 (from "
+        "2024-04-01)",
+    ]
+    show = run("blocks", "show", "duty-team", "--as-of", "2021-01-01", cwd=site)
+    assert show.stdout.splitlines()[:4] == [
+        'duty-team: contacts block "Who to call" (blocks/contacts/duty-team.yml)',
+        "Version 1 of 2, in force from 2020-01-01 (as of 2021-01-01)",
+        "",
+        "entries:",
+    ]
+    assert "01234 567 890" in show.stdout
+
+
+def test_blocks_where_names_an_unknown_block_as_bad_usage(site, run):
+    result = run("blocks", "where", "duty-tem", cwd=site)
+    assert result.exit_code == 2
+    assert ("Invalid value for NAME: there is no block 'duty-tem'; did you mean 'duty-team'?"
+            in result.stderr)
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.*")}
+
+
+def test_a_new_version_leaves_an_old_issue_byte_identical(site, run):
+    contacts = site / "blocks/contacts/duty-team.yml"
+    with_change = contacts.read_text()
+    contacts.write_text(with_change.split("  - from: 2024-04-01")[0])  # before the change
+    write_issue(site, "2024-01-issue-6.md", issue("[[duty-team]]", "2024-01-01", 6))
+    assert run("build", cwd=site).exit_code == 0
+    before = hashes(site / "output/bulletin")
+
+    contacts.write_text(with_change)  # the new number, in force from April 2024
+    write_issue(site, "2024-06-issue-8.md", issue("[[duty-team]]"))
+    assert run("build", cwd=site).exit_code == 0
+    after = hashes(site / "output/bulletin")
+    assert {name: after[name] for name in before} == before
+    june = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert "01234 222 333" in june and "01234 567 890" not in june
