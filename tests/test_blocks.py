@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import shutil
 from pathlib import Path
 
 import pytest
 
 from publisher.blocks import ResolutionError, load_library
 
-from conftest import write_issue
+from conftest import PROJECT, write_issue
 
 NEW = "issues/bulletin/2024-06-issue-8.md"
 
@@ -283,3 +284,32 @@ def test_a_new_version_leaves_an_old_issue_byte_identical(site, run):
     assert {name: after[name] for name in before} == before
     june = (site / "output/bulletin/2024-06-issue-8.html").read_text()
     assert "01234 222 333" in june and "01234 567 890" not in june
+
+
+def test_the_2020_contacts_leave_the_june_2011_issue_as_published(tmp_path, run):
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("site.yml", "issues", "blocks", "templates", "styles"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, site / name)
+        else:
+            shutil.copy(source, site / name)
+    contacts = site / "blocks/contacts/duty-contacts.yml"
+    with_2020 = contacts.read_text()
+    contacts.write_text(with_2020.split("  - from: 2020-04-01")[0])
+    june_2011 = "issues/learning-review/2011-06-issue-1.md"
+    assert run("build", june_2011, cwd=site).exit_code == 0
+    before = hashes(site / "output/learning-review")
+
+    contacts.write_text(with_2020)
+    (site / "issues/learning-review/2020-06-issue-37.md").write_text(
+        "---\ntitle: Who to call\nnumber: 37\ndate: 2020-06-01\nstatus: draft\n"
+        "summary: The duty teams.\n---\n\n[[duty-contacts]]\n")
+    assert run("build", cwd=site).exit_code == 0
+    after = hashes(site / "output/learning-review")
+    assert {name: after[name] for name in before} == before
+    assert set(before) == {"2011-06-issue-1.pdf", "2011-06-issue-1.html"}
+    issue_2020 = (site / "output/learning-review/2020-06-issue-37.html").read_text()
+    assert "0116 454 1004" in issue_2020 and "0116 252 7004" not in issue_2020
+    assert "0116 252 7004" in (site / "output/learning-review/2011-06-issue-1.html").read_text()
