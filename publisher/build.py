@@ -110,7 +110,7 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     problems.extend(found)
     planned = []
     for issue in issues:
-        placements, found = issue_placements(issue, site.styles[issue.series.settings.style])
+        placements, found = issue_placements(issue, site.styles[issue.style])
         placed, unresolved = place_blocks(library, placements, issue.front.date, issue.shown)
         problems.extend(found + unresolved)
         if not found and not unresolved:

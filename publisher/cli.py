@@ -207,7 +207,7 @@ def _library_and_uses(site_root: Path, name: str | None = None,
         raise ContentError(library_problems)
     uses = []
     if with_uses:
-        issues = [(planned, site.styles[planned.series.settings.style])
+        issues = [(planned, site.styles[planned.style])
                   for planned in gathered.readable]
         uses = find_uses(gathered.library, issues, name)
     others = len(problems) + len(gathered.problems)

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from publisher.errors import ContentError, Problem, PublisherError, display_path
-from publisher.validation import Schema, SchemaT, Text, validate_document
+from publisher.validation import IsoDate, Schema, SchemaT, Text, validate_document
 from publisher.yamldoc import YamlDocument, parse_mapping, read_text
 
 SITE_FILE = "site.yml"
@@ -41,6 +42,8 @@ class SiteSettings(Schema):
                           json_schema_extra={"example": "https://www.example.org.uk/"})
     language: Text = Field("en-GB", description="Default language of the issues (BCP 47).")
     output: Text = Field("output", description="Folder the built issues are written to.")
+    logo: Text | None = Field(None, description="The board's logo: an image file in styles/, "
+                              "shown in every masthead.")
 
     @field_validator("website")
     @classmethod
@@ -52,6 +55,23 @@ class SiteSettings(Schema):
         return value
 
 
+def _colour(value: str) -> str:
+    if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+        raise PydanticCustomError("publisher", f"{value!r} is not a colour; write it as # and "
+                                  "six hexadecimal digits, in quotes, e.g. \"#14506e\"")
+    return value.lower()
+
+
+Colour = Annotated[str, AfterValidator(_colour)]
+
+
+class Design(Schema):
+    """One design of a series: a house style, from a date on."""
+
+    effective: IsoDate = Field(alias="from", description="The date the design took effect.")
+    style: Text = Field(description="The house style.")
+
+
 class SeriesSettings(Schema):
     """`issues/<series>/series.yml`: what the series is and how it looks."""
 
@@ -61,10 +81,35 @@ class SeriesSettings(Schema):
         description="newsletter or briefing.", json_schema_extra={"example": "newsletter"})
     cadence: Cadence = Field(description="How often an issue comes out.",
                              json_schema_extra={"example": "quarterly"})
-    style: Text = Field(description="The house style: a folder in templates/ and styles/.",
-                        json_schema_extra={"example": "newsletter"})
+    style: Text | None = Field(None, description="The house style: a folder in templates/ "
+                               "and styles/. Use 'designs' instead when the series has changed "
+                               "its design.", json_schema_extra={"example": "newsletter"})
+    designs: list[Design] | None = Field(
+        None, description="The series' designs, each a house style with the date it took "
+        "effect; an issue is laid out in the design in force on its date.")
     masthead: Text = Field(description="The line under the series title in the masthead.",
                            json_schema_extra={"example": "Learning from reviews"})
+    colours: dict[Text, Colour] = Field(
+        default_factory=dict, description="Brand colours of this series, overriding the "
+        "site's (styles/brand.css), e.g. 'brand: \"#5b2a86\"'.")
+
+    @model_validator(mode="after")
+    def _one_way_to_name_the_style(self) -> SeriesSettings:
+        if (self.style is None) == (self.designs is None):
+            raise PydanticCustomError(
+                "publisher", "give the series either 'style:' (one design) or 'designs:' (a "
+                "list of styles with the dates they took effect)")
+        return self
+
+    def style_on(self, day: datetime.date) -> str | None:
+        """The house style in force on `day`, or None before the first design."""
+        if self.style is not None:
+            return self.style
+        in_force = [design for design in self.designs or [] if design.effective <= day]
+        return max(in_force, key=lambda design: design.effective).style if in_force else None
+
+    def style_names(self) -> list[str]:
+        return [self.style] if self.style else [design.style for design in self.designs or []]
 
 
 class StyleSettings(Schema):
@@ -161,7 +206,8 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
             problems.extend(_check_style(series_settings, document, root))
             series[folder.name] = Series(folder.name, folder, series_settings)
     styles = {name: _load_style(root, name, problems)
-              for name in sorted({s.settings.style for s in series.values()})}
+              for name in sorted({name for s in series.values()
+                                  for name in s.settings.style_names()})}
     if settings is None:
         raise ContentError(problems)
     return Site(root=root, settings=settings, series=series, styles=styles), problems
@@ -186,14 +232,19 @@ def _load_style(root: Path, name: str, problems: list[Problem]) -> HouseStyle:
 
 def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -> list[Problem]:
     available = house_styles(root)
-    if settings.style in available:
-        return []
-    close = difflib.get_close_matches(settings.style, available, n=1)
-    hint = f"did you mean '{close[0]}'?" if close else (
-        f"the styles are: {', '.join(available)}" if available else
-        f"add templates/{settings.style}/ and styles/{settings.style}/style.css")
-    return [Problem(document.path, document.line_of(("style",)),
-                    f"style: {settings.style!r} is not a house style; {hint}")]
+    problems = []
+    locations = ([("style",)] if settings.style else
+                 [("designs", index, "style") for index in range(len(settings.designs or []))])
+    for name, location in zip(settings.style_names(), locations, strict=True):
+        if name in available:
+            continue
+        close = difflib.get_close_matches(name, available, n=1)
+        hint = f"did you mean '{close[0]}'?" if close else (
+            f"the styles are: {', '.join(available)}" if available else
+            f"add templates/{name}/ and styles/{name}/style.css")
+        problems.append(Problem(document.path, document.line_of(location),
+                                f"style: {name!r} is not a house style; {hint}"))
+    return problems
 
 
 def _load_settings(schema: type[SchemaT], path: Path, root: Path,

@@ -47,7 +47,7 @@ class PageMaker:
 
     def render(self, issue: Issue, placed: Sequence[PlacedBlock] = ()) -> Page:
         """The page of `issue`, with its resolved blocks in the body and the layout's slots."""
-        style = issue.series.settings.style
+        style = issue.style
         environment = self._environment(style)
         anchors: Counter[str] = Counter()
         embedded, slots = [], {name: Markup("") for name in self.site.styles[style].slots}

@@ -86,6 +86,13 @@ class Issue:
         return self.source.stem
 
     @property
+    def style(self) -> str:
+        """The house style of the series' design in force on the issue's date."""
+        style = self.series.settings.style_on(self.front.date)
+        assert style is not None, "read_issue refuses issues older than the first design"
+        return style
+
+    @property
     def language(self) -> str | None:
         return self.front.language
 
@@ -132,6 +139,12 @@ def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) 
     problems.extend(found)
     if front is None:
         return None
+    if series.settings.style_on(front.date) is None:
+        first = min(design.effective for design in series.settings.designs or [])
+        problems.append(Problem(shown, document.line_of(("date",)), f"date: {series.slug} has "
+                                f"no design before {first.isoformat()}, its first; add an "
+                                "earlier one to its series.yml 'designs:' or check the date"))
+        return None
     return Issue(source=path, shown=shown, series=series, front=front, body=body,
                  body_line=body_line, front_lines=document.lines)
 
@@ -175,7 +188,7 @@ def _issue_files(site: Site, paths: list[Path] | None,
                                         "is not an issue; issues are Markdown files ending in .md"))
             else:
                 files.append((candidate, series))
-    return list(dict.fromkeys(files))
+    return list({path: (path, series) for path, series in files}.values())
 
 
 def _series_of(site: Site, issue_path: Path) -> Series | None:

@@ -170,8 +170,9 @@ def test_html_footer_names_the_organisation_and_next_issue(html):
 
 def test_html_links_its_stylesheets_from_the_output_folder(built, html):
     hrefs = [attrs["href"] for tag, attrs in elements(html) if tag == "link"]
-    assert hrefs == ["../assets/base.css", "../assets/newsletter/style.css",
-                     "../assets/screen.css", "../assets/print.css"]
+    assert hrefs == ["../assets/brand.css", "../assets/base.css",
+                     "../assets/newsletter/style.css", "../assets/screen.css",
+                     "../assets/print.css"]
     for href in hrefs:
         assert (built.parent / href).is_file()
 
