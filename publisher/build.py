@@ -12,6 +12,14 @@ from pathlib import Path
 from typing import Literal
 
 from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
+from publisher.catalogue import (
+    CATALOGUE_FILE,
+    archive_entries,
+    catalogue_data,
+    output_sizes,
+    read_page_counts,
+    render_archive,
+)
 from publisher.config import SOURCE_FOLDERS, Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, RenderError
 from publisher.output import mirror_folder, write_atomically
@@ -88,13 +96,16 @@ def build(site_root: Path, paths: list[Path] | None = None,
             problems.append(error.problem)
     if problems:
         raise ContentError(problems)
-    if "html" in formats and report.built:
+    archive = _archive_files(site, output_folder, report.built, pages="html" in formats)
+    if "html" in formats:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
     for built in report.built:
         for path, data in built.outputs:
             write_atomically(path, data)
         if on_built:
             on_built(built)
+    for path, data in archive:
+        write_atomically(path, data)
     return report
 
 
@@ -142,6 +153,26 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
         outputs.extend((target, source.read_bytes()) for target, source in images)
     return BuiltIssue(issue=page.issue, outputs=outputs, page_count=page_count,
                       warnings=warnings)
+
+
+def _archive_files(site: Site, output_folder: Path, built: list[BuiltIssue],
+                   pages: bool) -> list[tuple[Path, bytes]]:
+    """The catalogue, and the archive's pages if `pages`, as they will be once `built` is
+    written."""
+    sizes = output_sizes(output_folder)
+    counts = read_page_counts(output_folder)
+    for issue in built:
+        for path, data in issue.outputs:
+            sizes[path.relative_to(output_folder).as_posix()] = len(data)
+            if path.suffix == ".pdf" and issue.page_count:
+                counts[path.relative_to(output_folder).as_posix()] = issue.page_count
+    counts = {path: count for path, count in counts.items() if path in sizes}
+    catalogue = [(output_folder / CATALOGUE_FILE, catalogue_data(counts))]
+    if not pages:
+        return catalogue
+    every_issue, _ = read_issues(site)
+    entries = archive_entries(every_issue, sizes, counts)
+    return [*render_archive(site, output_folder, entries), *catalogue]
 
 
 def _checked_output_folder(site: Site, requested: Path | None) -> Path:

@@ -186,6 +186,10 @@ def _issue_files(site: Site, paths: list[Path] | None,
             elif candidate.suffix != ".md":
                 problems.append(Problem(site.shown(candidate), None,
                                         "is not an issue; issues are Markdown files ending in .md"))
+            elif candidate.stem == "index":
+                problems.append(Problem(site.shown(candidate), None,
+                                        "an issue cannot be called 'index', the name of the "
+                                        "series' page in the archive; rename the file"))
             else:
                 files.append((candidate, series))
     return list({path: (path, series) for path, series in files}.values())

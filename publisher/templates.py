@@ -21,10 +21,11 @@ from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
 
 
-def make_environment(templates_folder: Path, style: str) -> jinja2.Environment:
+def make_environment(templates_folder: Path, style: str | None) -> jinja2.Environment:
     """An environment that looks in `templates/<style>/` first, then in `templates/`."""
+    folders = [templates_folder / style] if style else []
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([templates_folder / style, templates_folder]),
+        loader=jinja2.FileSystemLoader([*folders, templates_folder]),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -1,0 +1,114 @@
+"""The archive's pages: `index.html`, listing every series and published issue, and a page
+per series, `<series>/index.html`.
+
+They list the published issues whose pages are in the output folder, newest first, with
+links to the HTML and the PDF and the PDF's size and page count. Page counts are kept in
+`.publisher/catalogue.json` in the output folder, so a build of one issue can still list
+the others with theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from publisher.config import Site
+from publisher.resources import ASSETS_FOLDER
+from publisher.sources import Issue
+from publisher.templates import make_environment, render_template
+
+CATALOGUE_FILE = Path(".publisher") / "catalogue.json"
+INDEX_PAGE = "index.html"
+HOME_TEMPLATE = "archive/index.html"
+SERIES_TEMPLATE = "archive/series.html"
+
+
+@dataclass(frozen=True)
+class ArchiveEntry:
+    """A published issue as the archive lists it; links are relative to the output folder."""
+
+    issue: Issue
+    html: str
+    pdf: str | None
+    pdf_bytes: int | None
+    pdf_pages: int | None
+
+    @property
+    def pdf_size(self) -> str:
+        size = self.pdf_bytes or 0
+        return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, size // 1000)} KB"
+
+
+def read_page_counts(output_folder: Path) -> dict[str, int]:
+    """The page count of each PDF built into `output_folder`, by its path there."""
+    try:
+        counts = json.loads((output_folder / CATALOGUE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(key): int(value) for key, value in counts.get("pdf_pages", {}).items()}
+
+
+def catalogue_data(page_counts: dict[str, int]) -> bytes:
+    """The catalogue file's bytes: stable, sorted, no clock."""
+    text = json.dumps({"pdf_pages": dict(sorted(page_counts.items()))}, indent=1)
+    return (text + "\n").encode("utf-8")
+
+
+def output_sizes(output_folder: Path) -> dict[str, int]:
+    """The size of every issue page and PDF already in the output folder, by its path there."""
+    return {path.relative_to(output_folder).as_posix(): path.stat().st_size
+            for pattern in ("*/*.html", "*/*.pdf") for path in output_folder.glob(pattern)
+            if path.is_file()}
+
+
+def archive_entries(issues: list[Issue], sizes: dict[str, int],
+                    page_counts: dict[str, int]) -> list[ArchiveEntry]:
+    """The published issues whose pages are in the output (`sizes`: path there to size),
+    newest first."""
+    entries = []
+    for issue in issues:
+        html = f"{issue.series.slug}/{issue.slug}.html"
+        if issue.front.status != "published" or html not in sizes:
+            continue
+        pdf = f"{issue.series.slug}/{issue.slug}.pdf"
+        entries.append(ArchiveEntry(issue=issue, html=html,
+                                    pdf=pdf if pdf in sizes else None,
+                                    pdf_bytes=sizes.get(pdf), pdf_pages=page_counts.get(pdf)))
+    return sorted(entries, key=lambda e: (e.issue.front.date, e.issue.front.number,
+                                          e.issue.series.slug), reverse=True)
+
+
+def render_archive(site: Site, output_folder: Path,
+                   entries: list[ArchiveEntry]) -> list[tuple[Path, bytes]]:
+    """The archive's home page and one page per series, as (path, bytes) to write."""
+    environment = make_environment(site.templates_folder, None)
+    series_list = sorted(site.series.values(), key=lambda s: s.settings.title)
+    pages = [(output_folder / INDEX_PAGE,
+              _render(site, environment, HOME_TEMPLATE, output_folder, output_folder,
+                      {"series_list": series_list, "entries": entries}))]
+    for series in series_list:
+        folder = output_folder / series.slug
+        own = [entry for entry in entries if entry.issue.series.slug == series.slug]
+        pages.append((folder / INDEX_PAGE,
+                      _render(site, environment, SERIES_TEMPLATE, output_folder, folder,
+                              {"series": series, "entries": own})))
+    return pages
+
+
+def _render(site: Site, environment: jinja2.Environment, template: str, output_folder: Path,
+            folder: Path, context: dict[str, object]) -> bytes:
+    def link(target: str) -> str:
+        return Path(os.path.relpath(output_folder / target, folder)).as_posix()
+
+    full = {
+        "site": site.settings,
+        "language": site.settings.language,
+        "assets": link(ASSETS_FOLDER),
+        "link": link,
+        **context,
+    }
+    return render_template(environment, template, full, site.root).encode("utf-8")
