@@ -70,6 +70,13 @@ def render_template(environment: jinja2.Environment, name: str, context: dict[st
         # "'publisher.config.SeriesSettings object' has no ..." reads better without the module.
         message = re.sub(r"'(?:\w+\.)+(\w+) object'", r"'\1'", error.message or "")
         raise RenderError(f"template error: {message}", path=filename, line=line) from error
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as error:
+        # A template that does something its data does not allow: name where, not a traceback.
+        filename, line = _template_frame(site_root)
+        if filename is None:
+            raise
+        raise RenderError(f"template error: {type(error).__name__}: {error}", path=filename,
+                          line=line) from error
 
 
 def _shown(filename: str | None, site_root: Path) -> str | None:

@@ -138,6 +138,9 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
         return f"{key}: {_show(value)} is not one of the choices; use {context['expected']}"
     if kind == "string_too_short":
         return f"{key}: is empty; write the text after the colon"
+    if kind == "string_type" and isinstance(value, dict):
+        return (f"{key}: expected text, found a group of keys; a colon followed by a space "
+                "makes YAML read 'key: value', so put text that contains ': ' in quotes")
     if kind == "string_type":
         return f"{key}: expected text, found {_show(value)}"
     if kind == "list_type":
