@@ -188,7 +188,12 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
             f"no {SITE_FILE} in {root}; run publisher in the folder that holds {SITE_FILE}, "
             "or name that folder with --site")
     problems: list[Problem] = []
-    settings, _ = _load_settings(SiteSettings, site_file, root, problems)
+    settings, document = _load_settings(SiteSettings, site_file, root, problems)
+    logo = settings.logo if settings else None
+    if logo and document and not (root / STYLES_FOLDER / logo).is_file():
+        problems.append(Problem(document.path, document.line_of(("logo",)),
+                                f"logo: there is no styles/{logo}; put the image in "
+                                "the styles folder or correct the name"))
     series = {}
     issues_folder = root / ISSUES_FOLDER
     folders = sorted(p for p in issues_folder.glob("*") if p.is_dir())

@@ -232,3 +232,19 @@ def test_drafts_and_unbuilt_issues_stay_off_the_archive(site, run):
     assert "Seeing the child" in index
     assert "Not yet" not in index
     assert "Download the PDF" not in index  # no PDF was built
+
+
+def test_the_logo_named_in_site_settings_is_in_every_masthead(site, run):
+    (site / "styles/mark.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">'
+        '<circle cx="20" cy="20" r="18" fill="#14506e"/></svg>')
+    (site / "site.yml").write_text((site / "site.yml").read_text() + "logo: mark.svg\n")
+    assert run("build", cwd=site).exit_code == 0
+    html = (site / "output/bulletin/2024-03-issue-7.html").read_text()
+    assert '<img class="masthead__logo" src="../assets/mark.svg" alt="">' in html
+    (site / "styles/mark.svg").unlink()
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "site.yml:3: logo: there is no styles/mark.svg; put the image in the styles folder or "
+        "correct the name")
