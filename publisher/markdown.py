@@ -141,11 +141,19 @@ class BlockPlacements(BlockProcessor):
         self.markers = markers
 
     def test(self, parent: etree.Element, block: str) -> bool:
-        return any(line.strip() in self.pending for line in block.split("\n"))
+        # Only lines of the body itself: in a list or a quotation the brackets stay text, as
+        # the placements found in the source (blocks.find_placements) do not include them.
+        if parent is not self.parser.root:
+            return False
+        return any(self._placement(line) for line in block.split("\n"))
+
+    def _placement(self, line: str) -> bool:
+        # Four spaces of indentation make a code block, where the brackets are text.
+        return line.strip() in self.pending and not line.startswith("    ")
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks.pop(0).split("\n")
-        index = next(i for i, line in enumerate(lines) if line.strip() in self.pending)
+        index = next(i for i, line in enumerate(lines) if self._placement(line))
         if lines[index + 1:]:
             blocks.insert(0, "\n".join(lines[index + 1:]))
         if lines[:index]:

@@ -315,3 +315,18 @@ def test_the_2020_contacts_leave_the_june_2011_issue_as_published(tmp_path, run)
     issue_2020 = (site / "output/learning-review/2020-06-issue-37.html").read_text()
     assert "0116 454 1004" in issue_2020 and "0116 252 7004" not in issue_2020
     assert "0116 252 7004" in (site / "output/learning-review/2011-06-issue-1.html").read_text()
+
+
+def test_placements_on_adjacent_lines_and_brackets_in_lists_quotes_and_code(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue(
+        "- [[why-review]]\n\n> [[why-review]]\n\n    [[why-review]]\n\n"
+        "[[why-review]]\n[[duty-team | compact]]\nText right after.\n[[why-review | no heading]]"))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    main = html[html.index("<main"):html.index("</main>")]
+    assert "<li>[[why-review]]</li>" in main
+    assert "<blockquote>\n<p>[[why-review]]</p>\n</blockquote>" in main
+    assert "<pre><code>[[why-review]]\n</code></pre>" in main
+    assert main.count('class="block block--quote"') == 2
+    assert main.count('class="block block--contacts block--compact"') == 1
+    assert "<p>Text right after.</p>" in main
