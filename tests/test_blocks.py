@@ -8,8 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+from pypdf import PdfReader
 
 from publisher.blocks import ResolutionError, load_library
+from publisher.cli import cli
 
 from conftest import PROJECT, write_issue
 
@@ -330,3 +333,48 @@ def test_placements_on_adjacent_lines_and_brackets_in_lists_quotes_and_code(site
     assert main.count('class="block block--quote"') == 2
     assert main.count('class="block block--contacts block--compact"') == 1
     assert "<p>Text right after.</p>" in main
+
+
+SHIPPED = sorted(p.stem for p in (PROJECT / "blocks").glob("*/*.yml") if p.name != "_kind.yml")
+
+
+@pytest.fixture(scope="module")
+def every_block(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A site of each house style, with an issue placing every shipped block, built once."""
+    root = tmp_path_factory.mktemp("every-block")
+    for name in ("site.yml", "blocks", "templates", "styles"):
+        source = PROJECT / name
+        copy = shutil.copytree if source.is_dir() else shutil.copy
+        copy(source, root / name)
+    body = "\n\n".join(
+        f"# Around {name}\n\nBefore.\n\n[[{name}]]\n\n[[{name} | no heading | compact]]\n\n"
+        f"[[{name} | heading: {name} again | as of: 2024-06-01]]\n\nAfter."
+        for name in SHIPPED)
+    for style, kind in (("newsletter", "newsletter"), ("newsletter-2019", "newsletter"),
+                        ("briefing", "briefing")):
+        folder = root / "issues" / style
+        folder.mkdir(parents=True)
+        (folder / "series.yml").write_text(f"title: {style}\nkind: {kind}\ncadence: occasional\n"
+                                           f"style: {style}\nmasthead: Every block\n")
+        (folder / "2024-06-every-block.md").write_text(
+            "---\ntitle: Every block\nnumber: 1\ndate: 2024-06-01\nstatus: draft\n"
+            f"summary: Every shipped block.\n---\n\n{body}\n")
+    result = CliRunner().invoke(cli, ["--site", str(root), "build"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == "", "WeasyPrint warned"
+    return root / "output"
+
+
+@pytest.mark.parametrize("style", ["newsletter", "newsletter-2019", "briefing"])
+def test_every_shipped_block_reaches_the_pdf_in_every_style(every_block, style):
+    text = "".join("".join(page.extract_text().split())
+                   for page in PdfReader(every_block / style / "2024-06-every-block.pdf").pages)
+    html = (every_block / style / "2024-06-every-block.html").read_text()
+    for name in SHIPPED:
+        assert f"Around{name}" in text
+        assert f"{name}again".replace(" ", "") in text
+        assert html.count(f'aria-labelledby="block-{name}') == 2
+    # Every row of the audit table, and the headings after it, survive in the PDF.
+    for row in ("Followingprocedures", "Managementoversight"):
+        assert text.count(row) == 3, row
+    assert "0116454" in text  # the 2020 contacts, as of 2024
