@@ -86,11 +86,11 @@ def build(site_root: Path, paths: list[Path] | None = None,
     output_folder = _checked_output_folder(site, output_folder)
     resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
     maker = PageMaker(site, output_folder)
-    pages = [maker.render(planned.issue, planned.blocks) for planned in gathered.issues]
     report = BuildReport(site=site, output_folder=output_folder)
     problems = []
-    for page in pages:
+    for planned in gathered.issues:
         try:
+            page = maker.render(planned.issue, planned.blocks)
             report.built.append(render_issue(page, formats, resources))
         except RenderError as error:
             problems.append(error.problem)

@@ -45,6 +45,7 @@ class EmbeddedBlock:
     html: str
     anchor: str | None = None
     title: str | None = None
+    source_line: int | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class RenderedBody:
     html: str
     sections: list[Section]
     images: list[str]
+    unplaced: list[EmbeddedBlock]
 
 
 def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> RenderedBody:
@@ -63,7 +65,9 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
         output_format="html",
     )
     html = converter.convert(text)
-    return RenderedBody(html=html, sections=articles.sections, images=articles.images)
+    unplaced = [block for queue in articles.pending.values() for block in queue]
+    return RenderedBody(html=html, sections=articles.sections, images=articles.images,
+                        unplaced=unplaced)
 
 
 def render_fragment(text: str) -> str:
@@ -104,19 +108,24 @@ class ArticleExtension(Extension):
         self.blocks = blocks
         self.sections: list[Section] = []
         self.images: list[str] = []
+        self.pending: dict[str, list[EmbeddedBlock]] = {}
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
         markers: dict[str, EmbeddedBlock] = {}
-        pending: dict[str, list[EmbeddedBlock]] = {}
         for block in self.blocks:
-            pending.setdefault(block.line, []).append(block)
+            self.pending.setdefault(placement_key(block.line), []).append(block)
         md.parser.blockprocessors.register(
-            BlockPlacements(md.parser, pending, markers), "block_placements", 85)
+            BlockPlacements(md.parser, self.pending, markers), "block_placements", 85)
         # Priority 4: after the toc extension (5) has given every heading its id.
         md.treeprocessors.register(ArticleSections(md, markers, self.sections),
                                    "article_sections", 4)
         md.treeprocessors.register(TableHeaders(md), "table_headers", 2)
         md.treeprocessors.register(ImageSources(md, self.images), "image_sources", 1)
+
+
+def placement_key(line: str) -> str:
+    """A placement line with its spacing evened out (Markdown turns tabs into spaces)."""
+    return " ".join(line.split())
 
 
 class PlainEmailLink(InlineProcessor):
@@ -149,7 +158,7 @@ class BlockPlacements(BlockProcessor):
 
     def _placement(self, line: str) -> bool:
         # Four spaces of indentation make a code block, where the brackets are text.
-        return line.strip() in self.pending and not line.startswith("    ")
+        return placement_key(line) in self.pending and not line.startswith("    ")
 
     def run(self, parent: etree.Element, blocks: list[str]) -> None:
         lines = blocks.pop(0).split("\n")
@@ -158,10 +167,10 @@ class BlockPlacements(BlockProcessor):
             blocks.insert(0, "\n".join(lines[index + 1:]))
         if lines[:index]:
             self.parser.parseBlocks(parent, ["\n".join(lines[:index])])
-        queue = self.pending[lines[index].strip()]
-        embedded = queue.pop(0)
-        if not queue:
-            del self.pending[lines[index].strip()]
+        key = placement_key(lines[index])
+        embedded = self.pending[key].pop(0)
+        if not self.pending[key]:
+            del self.pending[key]
         placeholder = self.parser.md.htmlStash.store(embedded.html)
         etree.SubElement(parent, "p").text = placeholder
         self.markers[placeholder] = embedded

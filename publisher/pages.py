@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock
 from publisher.config import Site
+from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
 from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
@@ -59,11 +60,17 @@ class PageMaker:
             if block.placement.slot is None:
                 embedded.append(EmbeddedBlock(line=block.placement.text, html=html,
                                               anchor=anchor if block.heading else None,
-                                              title=block.heading))
+                                              title=block.heading,
+                                              source_line=block.placement.line))
             else:
                 slots[block.placement.slot] += Markup(html)
         path = self.page_path(issue)
         body = render_markdown(issue.body, embedded)
+        for lost in body.unplaced:
+            raise RenderError(f"{lost.line}: this block cannot be shown here; a block is placed "
+                              "by a line of its own in the body, between blank lines, not inside "
+                              "HTML, a list or a quotation", path=issue.shown,
+                              line=lost.source_line)
         context = {
             "site": self.site.settings,
             "series": issue.series.settings,

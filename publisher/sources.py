@@ -18,7 +18,7 @@ from publisher.config import SERIES_FILE, Series, Site
 from publisher.errors import ContentError, Problem
 from publisher.validation import (
     IsoDate,
-    OneOrMoreTexts,
+    PlacementList,
     Schema,
     Text,
     TextList,
@@ -64,7 +64,7 @@ class FrontMatter(Schema):
         None, description="When the next issue comes out: a date or words.")
     contributors: TextList = Field(default_factory=list, description="Teams or roles that "
                                    "wrote for the issue (never individuals' names).")
-    slots: dict[Text, OneOrMoreTexts] = Field(
+    slots: dict[Text, PlacementList] = Field(
         default_factory=dict, description="Blocks for the places the house layout offers, "
         "e.g. 'sidebar: [duty-contacts]'; each item is written as inside [[ ]] in the body.")
 

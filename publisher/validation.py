@@ -85,16 +85,34 @@ def parse_whole_number(value: Any) -> Any:
     return value
 
 
-def one_or_more(value: Any) -> Any:
-    """Let a list of one be written without the list."""
-    return [value] if isinstance(value, str) else value
+def placement_list(value: Any) -> Any:
+    """Slot items as written in YAML, back to the text inside [[ ]].
+
+    One line may list several blocks separated by commas; YAML reads 'heading: Who to call'
+    inside an item as a key and value, and '[[name]]' as a list in a list: both are put back.
+    """
+    if isinstance(value, str):
+        return [value] if "|" in value else [part.strip() for part in value.split(",")]
+    if isinstance(value, list):
+        return [_placement_text(item) for item in value]
+    return value
+
+
+def _placement_text(item: Any) -> Any:
+    while isinstance(item, list) and len(item) == 1:
+        item = item[0]
+    if isinstance(item, dict) and len(item) == 1:
+        ((key, value),) = item.items()
+        if isinstance(value, str):
+            return f"{key}: {value}"
+    return item
 
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 WholeNumber = Annotated[int, BeforeValidator(parse_whole_number)]
 Text = Annotated[str, Field(min_length=1)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
-OneOrMoreTexts = Annotated[list[Text], BeforeValidator(one_or_more)]
+PlacementList = Annotated[list[Text], BeforeValidator(placement_list)]
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 
@@ -138,6 +156,8 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
         return f"{key}: {_show(value)} is not one of the choices; use {context['expected']}"
     if kind == "string_too_short":
         return f"{key}: is empty; write the text after the colon"
+    if kind == "too_short":
+        return f"{key}: needs at least one item"
     if kind == "string_type" and isinstance(value, dict):
         return (f"{key}: expected text, found a group of keys; a colon followed by a space "
                 "makes YAML read 'key: value', so put text that contains ': ' in quotes")

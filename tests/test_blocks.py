@@ -378,3 +378,41 @@ def test_every_shipped_block_reaches_the_pdf_in_every_style(every_block, style):
     for row in ("Followingprocedures", "Managementoversight"):
         assert text.count(row) == 3, row
     assert "0116454" in text  # the 2020 contacts, as of 2024
+
+
+def test_a_placement_markdown_cannot_show_is_an_error_not_bracketed_text(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("<div>\n[[duty-team]]\n</div>"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{NEW}:10: [[duty-team]]: this block cannot be shown here; a block is placed by a "
+        "line of its own in the body, between blank lines, not inside HTML, a list or a "
+        "quotation")
+
+
+def test_a_tab_in_a_placement_is_spacing_like_any_other(site, run):
+    write_issue(site, "2024-06-issue-8.md", issue("[[why-review |\tno heading]]"))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    assert '<div class="block block--quote">' in \
+        (site / "output/bulletin/2024-06-issue-8.html").read_text()
+
+
+@pytest.mark.parametrize("slots", [
+    "slots:\n  sidebar: [duty-team | heading: Call us]\n",
+    "slots:\n  sidebar:\n    - duty-team | heading: Call us\n",
+    "slots:\n  sidebar:\n    - [[duty-team | heading: Call us]]\n",
+])
+def test_slot_items_are_read_as_written(site, run, slots):
+    write_issue(site, "2024-06-issue-8.md", issue("Text.", extra=slots))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert '<h2 id="block-duty-team">Call us</h2>' in \
+        (site / "output/bulletin/2024-06-issue-8.html").read_text()
+
+
+def test_a_slot_may_list_blocks_on_one_line(site, run):
+    write_issue(site, "2024-06-issue-8.md",
+                issue("Text.", extra="slots:\n  back-page: duty-team, why-review\n"))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    assert "block-duty-team" in html and "block-why-review" in html

@@ -62,8 +62,9 @@ def test_a_template_error_names_the_template_and_line(site, run):
     result = run("build", "--format", "html", cwd=site)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: templates/newsletter/issue.html:{line}: template error: "
-        "'SeriesSettings' has no attribute 'strapline'\n")
+        f"templates/newsletter/issue.html:{line}: template error: "
+        "'SeriesSettings' has no attribute 'strapline'\n"
+        "1 problem in 1 file; nothing was written.\n")
     assert not (site / "output/bulletin").exists()
 
 
