@@ -164,6 +164,7 @@ class BlockLibrary:
     folder: Path
     kinds: dict[str, Kind] = field(default_factory=dict)
     blocks: dict[str, Block] = field(default_factory=dict)
+    broken: set[str] = field(default_factory=set)
 
     def resolve(self, name: str, as_of: datetime.date,
                 version: int | None = None) -> tuple[Block, Version]:
@@ -198,17 +199,25 @@ def load_library(site_root: Path,
     """Read every kind and block under `blocks/`; a kind needs a partial in a template folder."""
     library = BlockLibrary(folder=site_root / BLOCKS_FOLDER)
     problems: list[Problem] = []
+    for stray in sorted(p for p in library.folder.glob("*") if p.is_file()):
+        problems.append(Problem(display_path(stray, site_root), None, "a block belongs in the "
+                                "folder of its kind, blocks/<kind>/; move it there"))
     kind_folders = sorted(p for p in library.folder.glob("*") if p.is_dir())
     for folder in kind_folders:
         kind = _load_kind(folder, site_root, template_folders, problems)
         if kind is None:
+            library.broken.update(path.stem for path in folder.glob("*.yml"))
             continue
         library.kinds[kind.name] = kind
+        for path in sorted(folder.glob("*.yaml")):
+            problems.append(Problem(display_path(path, site_root), None, "block files end in "
+                                    f".yml; rename it {path.stem}.yml"))
         for path in sorted(folder.glob("*.yml")):
             if path.name == KIND_FILE:
                 continue
             block = _load_block(path, kind, site_root, problems)
             if block is None:
+                library.broken.add(path.stem)
                 continue
             if block.name in library.blocks:
                 other = library.blocks[block.name]
@@ -247,14 +256,20 @@ def parse_placement(inside: str, line: int, text: str, slot: str | None = None) 
         return (f"{name!r} is not a block name; names are lower-case letters, digits and "
                 "hyphens, as in the block's file name")
     values: dict[str, Any] = {"name": name, "line": line, "text": text, "slot": slot}
+    seen: set[str] = set()
     for option in options:
         key, _, value = (part.strip() for part in option.partition(":"))
         key = " ".join(key.lower().split())
+        if key in seen:
+            return f"the option {key!r} is given twice; keep one"
+        seen.add(key)
         problem = _read_option(key, value, values)
         if problem:
             return problem
     if "version" in values and "as_of" in values:
         return "give either 'version' or 'as of', not both"
+    if "heading" in values and values.get("show_heading") is False:
+        return "give either 'heading: ...' or 'no heading', not both"
     return Placement(**values)
 
 
@@ -263,10 +278,16 @@ def _read_option(key: str, value: str, values: dict[str, Any]) -> str | None:
         if not value:
             return "'heading:' needs the text to show, or write 'no heading'"
         values["heading"] = value
-    elif key in ("no heading", "compact"):
+    elif key == "no heading":
         if value:
-            return f"'{key}' takes no value"
-        values["show_heading" if key == "no heading" else "compact"] = key == "compact"
+            return "'no heading' takes no value"
+        values["show_heading"] = False
+    elif key == "compact":
+        if value:
+            return "'compact' takes no value"
+        values["compact"] = True
+    elif not key:
+        return "an empty option after '|'; remove the bar or write an option after it"
     elif key == "version":
         if not value.isdigit() or int(value) < 1:
             return f"'version: {value}' needs a version number: 1, 2, ..."
@@ -311,6 +332,8 @@ def place_blocks(library: BlockLibrary, placements: list[Placement], as_of: date
     """Resolve each placement of an issue dated `as_of`; say what is wrong with each that fails."""
     placed, problems = [], []
     for placement in placements:
+        if placement.name in library.broken:
+            continue  # its own file's problems are reported; saying more here would mislead
         if placement.name not in library.blocks:
             problems.append(Problem(shown, placement.line, f"{placement.text}: there is no block "
                                     f"{placement.name!r}{library.suggest(placement.name)}"))
@@ -388,12 +411,10 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
     problems.extend(found)
     if spec is None:
         return None
-    for reserved in RESERVED_FIELDS:
-        if reserved in spec.fields:
-            problems.append(Problem(shown, document.line_of(("fields", reserved)),
-                                    f"fields: {reserved!r} is kept for versions; call the field "
-                                    "something else"))
-            return None
+    bad = _bad_field_names(spec.fields, document, ("fields",))
+    if bad:
+        problems.extend(bad)
+        return None
     partial = f"{PARTIALS_FOLDER}/{folder.name}.html"
     if not any((templates / partial).is_file() for templates in template_folders):
         problems.append(Problem(shown, None, f"kind {folder.name!r} has no template; add "
@@ -401,6 +422,29 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
         return None
     return Kind(name=folder.name, spec=spec, shown=shown,
                 block_model=_block_model(folder.name, spec))
+
+
+FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+#: Names a template cannot reach as block.NAME (dictionary methods) or that the validator keeps.
+UNUSABLE_FIELDS = frozenset({"items", "keys", "values", "get", "pop",
+                             "update", "copy", "clear", "setdefault", "popitem", "fromkeys",
+                             "dict", "json", "schema", "validate", "construct"})
+
+
+def _bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
+                     location: Location) -> list[Problem]:
+    """Field names a template could not reach, or that versions keep for themselves."""
+    kept = UNUSABLE_FIELDS | (set(RESERVED_FIELDS) if location == ("fields",) else set())
+    problems = []
+    for name, spec in fields.items():
+        where = (*location, name)
+        if not FIELD_NAME.match(name) or name.startswith("model_") or name in kept:
+            problems.append(Problem(document.path, document.line_of(where), f"fields: {name!r} "
+                                    "cannot name a field; use lower-case letters, digits and "
+                                    "underscores, and not a name publisher keeps for itself "
+                                    f"({', '.join(sorted(kept))})"))
+        problems.extend(_bad_field_names(spec.fields or {}, document, (*where, "fields")))
+    return problems
 
 
 def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]) -> Block | None:

@@ -115,6 +115,12 @@ def test_a_retired_block_is_an_error_unless_pinned(site, run):
     ("[[duty-team | as of: June 2021]]", "[[duty-team | as of: June 2021]]: as of: 'June 2021' "
      "is not a date; write it as 2021-06-01"),
     ("[[]]", "[[]]: name the block between the brackets, for example [[duty-contacts]]"),
+    ("[[duty-team | compact | compact]]", "[[duty-team | compact | compact]]: the option "
+     "'compact' is given twice; keep one"),
+    ("[[duty-team | heading: A | no heading]]", "[[duty-team | heading: A | no heading]]: give "
+     "either 'heading: ...' or 'no heading', not both"),
+    ("[[duty-team |]]", "[[duty-team |]]: an empty option after '|'; remove the bar or write "
+     "an option after it"),
 ])
 def test_placement_errors(site, run, body, message):
     write_issue(site, "2024-06-issue-8.md", issue("Some text.\n\n" + body))
@@ -416,3 +422,39 @@ def test_a_slot_may_list_blocks_on_one_line(site, run):
     assert run("build", "--format", "html", cwd=site).exit_code == 0
     html = (site / "output/bulletin/2024-06-issue-8.html").read_text()
     assert "block-duty-team" in html and "block-why-review" in html
+
+
+def test_a_broken_block_is_reported_once_not_again_where_it_is_placed(site, run):
+    (site / "blocks/quote/why-review.yml").write_text("title: Why\nversions: []\n")
+    write_issue(site, "2024-06-issue-8.md", issue("[[why-review]]"))
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "blocks/quote/why-review.yml:2: versions: needs at least one item",
+        "1 problem in 1 file; nothing was written.",
+    ]
+
+
+@pytest.mark.parametrize("path, message", [
+    ("blocks/stray.yml", "blocks/stray.yml: a block belongs in the folder of its kind, "
+     "blocks/<kind>/; move it there"),
+    ("blocks/quote/other.yaml", "blocks/quote/other.yaml: block files end in .yml; rename it "
+     "other.yml"),
+])
+def test_block_files_in_the_wrong_place(site, run, path, message):
+    (site / path).write_text("title: x\n")
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == message
+
+
+@pytest.mark.parametrize("name", ["items", "model_config", "Bad Name", "from"])
+def test_a_kind_cannot_use_a_field_name_templates_cannot_reach(site, run, name):
+    (site / "blocks/event").mkdir()
+    (site / "blocks/event/_kind.yml").write_text(
+        f"description: x\nfields:\n  {name}:\n    type: text\n    description: x\n")
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0].startswith(
+        f"blocks/event/_kind.yml:3: fields: {name!r} cannot name a field; use lower-case "
+        "letters, digits and underscores")
