@@ -154,13 +154,19 @@ def blocks_show(site_root: Path, name: str, as_of: str | None, version: int | No
       publisher blocks show duty-contacts --as-of 2011-06-01
       publisher blocks show duty-contacts --version 1
     """
+    if as_of and version:
+        raise click.UsageError("give either --as-of or --version, not both")
     library, _ = _library_and_uses(site_root, with_uses=False)
     _known_block(library, name)
     day = _date_option(as_of) if as_of else datetime.date.today()
     try:
         block, chosen = library.resolve(name, day, version)
     except ResolutionError as error:
-        raise PublisherError(str(error)) from None
+        message = str(error).replace("pin one with '| version: N' or use another block",
+                                     "show one with --version N")
+        if version:
+            raise click.BadParameter(message, param_hint="--version") from None
+        raise PublisherError(message) from None
     when = f"version {version}" if version else f"as of {day.isoformat()}"
     click.echo(f"{block.name}: {block.kind.name} block \"{block.title}\" ({block.shown})")
     click.echo(f"Version {chosen.number} of {len(block.versions)}, in force from "

@@ -458,3 +458,17 @@ def test_a_kind_cannot_use_a_field_name_templates_cannot_reach(site, run, name):
     assert result.stderr.splitlines()[0].startswith(
         f"blocks/event/_kind.yml:3: fields: {name!r} cannot name a field; use lower-case "
         "letters, digits and underscores")
+
+
+def test_blocks_show_options(site, run):
+    both = run("blocks", "show", "duty-team", "--as-of", "2021-01-01", "--version", "1", cwd=site)
+    assert both.exit_code == 2
+    assert "give either --as-of or --version, not both" in both.stderr
+    beyond = run("blocks", "show", "duty-team", "--version", "5", cwd=site)
+    assert beyond.exit_code == 2
+    assert "block 'duty-team' has no version 5" in beyond.stderr
+    early = run("blocks", "show", "duty-team", "--as-of", "2019-01-01", cwd=site)
+    assert early.exit_code == 1
+    assert early.stderr == (
+        "Error: block 'duty-team' was not yet in effect on 2019-01-01; its versions: 1 (from "
+        "2020-01-01), 2 (from 2024-04-01); show one with --version N\n")
