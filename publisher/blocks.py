@@ -14,7 +14,6 @@ a house layout's slots, listed in the front matter under `slots:`.
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +30,7 @@ from publisher.validation import (
     Schema,
     Text,
     WholeNumber,
+    did_you_mean,
     parse_iso_date,
     validate_document,
 )
@@ -189,9 +189,8 @@ class BlockLibrary:
         return block, current
 
     def suggest(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.blocks), n=1)
-        return f"; did you mean {close[0]!r}?" if close else (
-            "; run 'publisher blocks' to list the blocks")
+        return "; " + did_you_mean(name, list(self.blocks),
+                                   "run 'publisher blocks' to list the blocks")
 
 
 def load_library(site_root: Path,
@@ -298,8 +297,7 @@ def _read_option(key: str, value: str, values: dict[str, Any]) -> str | None:
         except ValueError as error:  # PydanticCustomError is a ValueError
             return f"as of: {error}"
     else:
-        close = difflib.get_close_matches(key, OPTIONS, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"the options are: {', '.join(OPTIONS)}"
+        hint = did_you_mean(key, OPTIONS, f"the options are: {', '.join(OPTIONS)}")
         return f"unknown option {key!r}; {hint}"
     return None
 
@@ -311,8 +309,7 @@ def issue_placements(issue: Issue, style: HouseStyle) -> tuple[list[Placement], 
         slot_line = issue.front_lines.get(("slots", slot))
         if slot not in style.slots:
             offered = ", ".join(style.slots) or "none"
-            close = difflib.get_close_matches(slot, list(style.slots), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else f"its slots: {offered}"
+            hint = did_you_mean(slot, list(style.slots), f"its slots: {offered}")
             problems.append(Problem(issue.shown, slot_line, f"slots: the {style.name} layout "
                                     f"has no slot {slot!r}; {hint}"))
             continue
@@ -334,18 +331,25 @@ def place_blocks(library: BlockLibrary, placements: list[Placement], as_of: date
     for placement in placements:
         if placement.name in library.broken:
             continue  # its own file's problems are reported; saying more here would mislead
-        if placement.name not in library.blocks:
-            problems.append(Problem(shown, placement.line, f"{placement.text}: there is no block "
-                                    f"{placement.name!r}{library.suggest(placement.name)}"))
-            continue
-        try:
-            block, version = library.resolve(placement.name, placement.as_of or as_of,
-                                             placement.version)
-        except ResolutionError as error:
-            problems.append(Problem(shown, placement.line, f"{placement.text}: {error}"))
-            continue
-        placed.append(PlacedBlock(placement, block, version))
+        outcome = resolve_placement(library, placement, as_of)
+        if isinstance(outcome, str):
+            problems.append(Problem(shown, placement.line, f"{placement.text}: {outcome}"))
+        else:
+            placed.append(outcome)
     return placed, problems
+
+
+def resolve_placement(library: BlockLibrary, placement: Placement,
+                      as_of: datetime.date) -> PlacedBlock | str:
+    """The block and version a placement in an issue dated `as_of` gets, or why it gets none."""
+    if placement.name not in library.blocks:
+        return f"there is no block {placement.name!r}{library.suggest(placement.name)}"
+    try:
+        block, version = library.resolve(placement.name, placement.as_of or as_of,
+                                         placement.version)
+    except ResolutionError as error:
+        return str(error)
+    return PlacedBlock(placement, block, version)
 
 
 @dataclass(frozen=True)
@@ -364,15 +368,14 @@ def find_uses(library: BlockLibrary, issues: list[tuple[Issue, HouseStyle]],
     uses = []
     for issue, style in issues:
         placements, _ = issue_placements(issue, style)
-        for placement in placements:
+        for placement in sorted(placements, key=lambda p: p.line):
             if placement.name not in library.blocks or name not in (None, placement.name):
                 continue
-            try:
-                _, version = library.resolve(placement.name, placement.as_of or issue.front.date,
-                                             placement.version)
-                uses.append(BlockUse(issue, placement, version, None))
-            except ResolutionError as error:
-                uses.append(BlockUse(issue, placement, None, str(error)))
+            outcome = resolve_placement(library, placement, issue.front.date)
+            if isinstance(outcome, str):
+                uses.append(BlockUse(issue, placement, None, outcome))
+            else:
+                uses.append(BlockUse(issue, placement, outcome.version, None))
     return uses
 
 
@@ -476,7 +479,7 @@ def _versions(entries: list[dict[str, Any]],
     if order != list(range(len(entries))):
         problems.append(Problem(document.path, document.line_of(("versions",)),
                                 "versions: list the versions oldest first, by their 'from' date"))
-    seen: dict[datetime.date, int] = {}
+    seen: set[datetime.date] = set()
     for index, entry in enumerate(entries):
         location: Location = ("versions", index, "from")
         if entry["from"] in seen:
@@ -484,7 +487,7 @@ def _versions(entries: list[dict[str, Any]],
                 document.path, document.line_of(location),
                 f"from: two versions take effect on {entry['from'].isoformat()}; give each "
                 "version its own date"))
-        seen[entry["from"]] = index
+        seen.add(entry["from"])
         if entry["retired"] is not None and entry["retired"] <= entry["from"]:
             problems.append(Problem(
                 document.path, document.line_of(("versions", index, "retired")),

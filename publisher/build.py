@@ -68,7 +68,12 @@ class Gathered:
     library: BlockLibrary
     issues: list[PlannedIssue]
     readable: list[Issue]
-    problems: list[Problem]
+    library_problems: list[Problem]
+    issue_problems: list[Problem]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.library_problems, *self.issue_problems]
 
 
 def build(site_root: Path, paths: list[Path] | None = None,
@@ -116,9 +121,8 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     """
     template_folders = [site.templates_folder,
                         *(site.templates_folder / style for style in site.styles)]
-    library, problems = load_library(site.root, template_folders)
-    issues, found = read_issues(site, paths)
-    problems.extend(found)
+    library, library_problems = load_library(site.root, template_folders)
+    issues, problems = read_issues(site, paths)
     planned = []
     for issue in issues:
         placements, found = issue_placements(issue, site.styles[issue.style])
@@ -126,7 +130,8 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
         problems.extend(found + unresolved)
         if not found and not unresolved:
             planned.append(PlannedIssue(issue, placed))
-    return Gathered(library=library, issues=planned, readable=issues, problems=problems)
+    return Gathered(library=library, issues=planned, readable=issues,
+                    library_problems=library_problems, issue_problems=problems)
 
 
 def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:

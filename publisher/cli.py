@@ -15,8 +15,8 @@ import click
 from publisher import __version__
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
 from publisher.build import FORMATS, BuiltIssue, Format, build, gather
-from publisher.config import BLOCKS_FOLDER, read_site
-from publisher.errors import ContentError, Problem, PublisherError
+from publisher.config import read_site
+from publisher.errors import ContentError, PublisherError
 from publisher.validation import parse_iso_date
 
 INTERNAL_ERROR = (
@@ -208,23 +208,18 @@ def _library_and_uses(site_root: Path, name: str | None = None,
     """The library, and its uses by every issue that could be read; other problems are noted."""
     site, problems = read_site(site_root)
     gathered = gather(site)
-    library_problems = [p for p in gathered.problems if _in_library(p)]
-    if library_problems:
-        raise ContentError(library_problems)
+    if gathered.library_problems:
+        raise ContentError(gathered.library_problems)
     uses = []
     if with_uses:
         issues = [(planned, site.styles[planned.style])
                   for planned in gathered.readable]
         uses = find_uses(gathered.library, issues, name)
-    others = len(problems) + len(gathered.problems)
+    others = len(problems) + len(gathered.issue_problems)
     if others:
         click.echo(f"note: {others} problem{'s' if others != 1 else ''} in the site's issues or "
                    "settings; 'publisher build' lists them", err=True)
     return gathered.library, uses
-
-
-def _in_library(problem: Problem) -> bool:
-    return (problem.path or "").startswith(f"{BLOCKS_FOLDER}/")
 
 
 def _known_block(library: BlockLibrary, name: str) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,14 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from publisher.errors import ContentError, Problem, PublisherError, display_path
-from publisher.validation import IsoDate, Schema, SchemaT, Text, validate_document
+from publisher.validation import (
+    IsoDate,
+    Schema,
+    SchemaT,
+    Text,
+    did_you_mean,
+    validate_document,
+)
 from publisher.yamldoc import YamlDocument, parse_mapping, read_text
 
 SITE_FILE = "site.yml"
@@ -243,10 +249,8 @@ def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -
     for name, location in zip(settings.style_names(), locations, strict=True):
         if name in available:
             continue
-        close = difflib.get_close_matches(name, available, n=1)
-        hint = f"did you mean '{close[0]}'?" if close else (
-            f"the styles are: {', '.join(available)}" if available else
-            f"add templates/{name}/ and styles/{name}/style.css")
+        hint = did_you_mean(name, available, f"the styles are: {', '.join(available)}"
+                            if available else f"add templates/{name}/ and styles/{name}/style.css")
         problems.append(Problem(document.path, document.line_of(location),
                                 f"style: {name!r} is not a house style; {hint}"))
     return problems

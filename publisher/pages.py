@@ -116,7 +116,8 @@ def _rendered_value(value: Any, spec: FieldSpec) -> Any:
     if spec.type == "group":
         return _rendered_fields(value, spec.fields or {})
     if spec.type == "list":
-        return [_rendered_value(entry, spec.item_spec()) for entry in value]
+        item = spec.item_spec()
+        return [_rendered_value(entry, item) for entry in value]
     if spec.type == "markdown":
         return Markup(render_fragment(value))
     if spec.type == "inline":

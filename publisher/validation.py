@@ -180,12 +180,16 @@ def _format_location(location: Location) -> str:
     return " > ".join(parts) if parts else "(top)"
 
 
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...], otherwise: str) -> str:
+    """'did you mean 'x'?' for the closest of `choices`, or `otherwise` if none is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else otherwise
+
+
 def _suggest_key(schema: type[BaseModel], location: Location) -> str:
     known = _known_keys(schema, location[:-1])
-    close = difflib.get_close_matches(str(location[-1]), known, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    return f"the keys allowed here are: {', '.join(known)}"
+    return did_you_mean(str(location[-1]), known,
+                        f"the keys allowed here are: {', '.join(known)}")
 
 
 def _known_keys(schema: type[BaseModel], parent: Location) -> list[str]:

@@ -253,9 +253,9 @@ def test_blocks_list_show_and_where(site, run):
     assert where.stdout.splitlines() == [
         "duty-team is used by 2 issues:",
         "  issues/bulletin/2024-01-issue-6.md:9  2024-01-01  body  version 1 (from 2020-01-01)",
-        "  issues/bulletin/2024-06-issue-8.md:13  2024-06-01  body  version 2 (from 2024-04-01)",
         "  issues/bulletin/2024-06-issue-8.md:8  2024-06-01  slot sidebar  version 2 (from "
         "2024-04-01)",
+        "  issues/bulletin/2024-06-issue-8.md:13  2024-06-01  body  version 2 (from 2024-04-01)",
     ]
     show = run("blocks", "show", "duty-team", "--as-of", "2021-01-01", cwd=site)
     assert show.stdout.splitlines()[:4] == [
