@@ -14,6 +14,7 @@ from pydantic_core import PydanticCustomError
 from publisher.errors import ContentError, Problem, PublisherError, display_path
 from publisher.validation import (
     IsoDate,
+    Language,
     Schema,
     SchemaT,
     Text,
@@ -46,7 +47,7 @@ class SiteSettings(Schema):
                                json_schema_extra={"example": "Safeguarding Children Partnership"})
     website: Text = Field(description="The board's website address.",
                           json_schema_extra={"example": "https://www.example.org.uk/"})
-    language: Text = Field("en-GB", description="Default language of the issues (BCP 47).")
+    language: Language = Field("en-GB", description="Default language of the issues (BCP 47).")
     output: Text = Field("output", description="Folder the built issues are written to.")
     logo: Text | None = Field(None, description="The board's logo: an image file in styles/, "
                               "shown in every masthead.")

@@ -18,6 +18,7 @@ from publisher.config import SERIES_FILE, Series, Site
 from publisher.errors import ContentError, Problem
 from publisher.validation import (
     IsoDate,
+    Language,
     PlacementList,
     Schema,
     Text,
@@ -58,7 +59,7 @@ class FrontMatter(Schema):
     audience: TextList = Field(default_factory=list, description="Who the issue is for.")
     keywords: TextList = Field(default_factory=list, description="Subject words for search "
                                "and the PDF's keywords.")
-    language: Text | None = Field(None, description="Language of this issue if it differs "
+    language: Language | None = Field(None, description="Language of this issue if it differs "
                                   "from the site's (BCP 47, e.g. cy for Welsh).")
     next_issue: Annotated[datetime.date | Text, BeforeValidator(_date_or_text)] | None = Field(
         None, description="When the next issue comes out: a date or words.")

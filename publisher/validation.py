@@ -108,7 +108,18 @@ def _placement_text(item: Any) -> Any:
     return item
 
 
+def check_language(value: Any) -> Any:
+    """A language tag as HTML and PDF readers expect it: 'en-GB', 'cy', 'pl'."""
+    if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
+                                                    value.strip()):
+        raise PydanticCustomError(
+            "publisher", f"{value!r} is not a language tag; write it as screen readers expect, "
+            "for example en-GB for British English or cy for Welsh")
+    return value
+
+
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
+Language = Annotated[str, BeforeValidator(check_language)]
 WholeNumber = Annotated[int, BeforeValidator(parse_whole_number)]
 Text = Annotated[str, Field(min_length=1)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]

@@ -77,6 +77,10 @@ BROKEN = {
     "empty title": (
         front(title=""),
         f"{NEW}:2: title: is empty; write the text after the colon"),
+    "language in words": (
+        front(language="English"),
+        f"{NEW}:7: language: 'English' is not a language tag; write it as screen readers "
+        "expect, for example en-GB for British English or cy for Welsh"),
     "keywords as keys": (
         front(keywords="\n  first: a"),
         f"{NEW}:7: keywords: expected a list, with each item on its own line starting with '- '"),
