@@ -209,7 +209,8 @@ def _library_and_uses(site_root: Path, name: str | None = None,
     site, problems = read_site(site_root)
     gathered = gather(site)
     if gathered.library_problems:
-        raise ContentError(gathered.library_problems)
+        raise ContentError(gathered.library_problems,
+                           outcome="fix the block library before asking about it")
     uses = []
     if with_uses:
         issues = [(planned, site.styles[planned.style])
