@@ -86,6 +86,7 @@ class KindSpec(Schema):
 class Kind:
     name: str
     spec: KindSpec
+    source: Path
     shown: str
     block_model: type[BaseModel]
 
@@ -423,7 +424,7 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
         problems.append(Problem(shown, None, f"kind {folder.name!r} has no template; add "
                                 f"templates/{partial} to lay it out"))
         return None
-    return Kind(name=folder.name, spec=spec, shown=shown,
+    return Kind(name=folder.name, spec=spec, source=kind_file, shown=shown,
                 block_model=_block_model(folder.name, spec))
 
 

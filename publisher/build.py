@@ -1,48 +1,64 @@
-"""The build: gather and check everything, then render everything, then write.
+"""The build: gather and check everything, then render what changed, then write.
 
 Nothing is written until every source has been read, found valid and rendered, so a
 problem found anywhere, even while laying out a PDF, leaves the output folder as it was.
+An issue whose fingerprint (see `fingerprint`) and files are as the last build left them
+is not rendered again.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
-from publisher.catalogue import (
-    CATALOGUE_FILE,
-    archive_entries,
-    catalogue_data,
-    output_sizes,
-    read_page_counts,
-    render_archive,
-)
+from publisher.catalogue import archive_entries, output_sizes, render_archive
 from publisher.config import SOURCE_FOLDERS, Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, RenderError
-from publisher.output import mirror_folder, write_atomically
+from publisher.feeds import render_feeds
+from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
+from publisher.lock import frozen_problem, read_lock
+from publisher.output import mirror_folder, write_atomically, write_if_changed
 from publisher.pages import Page, PageMaker
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
+from publisher.state import STATE_FILE, BuildState, IssueRecord, read_state
+from publisher.workers import run_each
 
 Format = Literal["html", "pdf"]
 FORMATS: tuple[Format, ...] = ("html", "pdf")
 
 
 @dataclass(frozen=True)
+class Rendered:
+    """An issue's files, ready to write (output path and bytes), with what they were made of."""
+
+    outputs: dict[Format, list[tuple[Path, bytes]]]
+    page_count: int | None
+    fingerprint: Fingerprint
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class BuiltIssue:
-    """An issue's rendered files, ready to write: output path and bytes, page count, warnings."""
+    """An issue rendered by this build."""
 
     issue: Issue
-    outputs: list[tuple[Path, bytes]]
-    page_count: int | None
-    warnings: list[str] = field(default_factory=list)
+    rendered: Rendered
 
     @property
     def files(self) -> list[Path]:
-        return [path for path, _ in self.outputs]
+        return [path for files in self.rendered.outputs.values() for path, _ in files]
+
+    @property
+    def page_count(self) -> int | None:
+        return self.rendered.page_count
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.rendered.warnings
 
 
 @dataclass
@@ -50,9 +66,22 @@ class BuildReport:
     site: Site
     output_folder: Path
     built: list[BuiltIssue] = field(default_factory=list)
+    #: Issues whose files were already up to date.
+    unchanged: list[Issue] = field(default_factory=list)
+    #: The record of every issue asked for, by `<series>/<issue>`, as the output now holds it.
+    records: dict[str, IssueRecord] = field(default_factory=dict)
 
     def count(self, suffix: str) -> int:
         return sum(1 for built in self.built for path in built.files if path.suffix == suffix)
+
+
+class Progress(Protocol):
+    """What a build tells its caller while it renders."""
+
+    def start(self, to_render: int, unchanged: int) -> None: ...
+
+    def rendered(self, issue: Issue, result: Rendered | None) -> None:
+        """`issue` is rendered: `result`, or None if it failed."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +90,10 @@ class PlannedIssue:
 
     issue: Issue
     blocks: list[PlacedBlock]
+
+    @property
+    def key(self) -> str:
+        return record_key(self.issue)
 
 
 @dataclass(frozen=True)
@@ -77,11 +110,14 @@ class Gathered:
 
 
 def build(site_root: Path, paths: list[Path] | None = None,
-          formats: Iterable[Format] = FORMATS, output_folder: Path | None = None,
-          on_built: Callable[[BuiltIssue], None] | None = None) -> BuildReport:
+          formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
+          force: bool = False, frozen: bool = False, jobs: int = 1,
+          progress: Progress | None = None) -> BuildReport:
     """Build the issues of the site at `site_root` (all, or those at `paths`).
 
-    Raises ContentError listing every problem before anything is written.
+    Issues whose files are up to date are skipped unless `force`. With `frozen`, a
+    published issue whose inputs moved since it was locked is an error. `jobs` worker
+    processes render. Raises ContentError listing every problem before anything is written.
     """
     formats = tuple(formats)
     site, problems = read_site(site_root)
@@ -89,28 +125,39 @@ def build(site_root: Path, paths: list[Path] | None = None,
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
     output_folder = _checked_output_folder(site, output_folder)
-    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
-    maker = PageMaker(site, output_folder)
+    reader = InputReader(site)
+    if frozen:
+        _check_frozen(site, gathered, reader)
+    state = read_state(output_folder)
     report = BuildReport(site=site, output_folder=output_folder)
-    problems = []
+    to_render = []
     for planned in gathered.issues:
-        try:
-            page = maker.render(planned.issue, planned.blocks)
-            report.built.append(render_issue(page, formats, resources))
-        except RenderError as error:
-            problems.append(error.problem)
-    if problems:
-        raise ContentError(problems)
-    archive = _archive_files(site, output_folder, report.built, pages="html" in formats)
+        record = state.records.get(planned.key)
+        if not force and record and _up_to_date(record, planned, reader, output_folder, formats):
+            report.unchanged.append(planned.issue)
+            report.records[planned.key] = record
+        else:
+            to_render.append(planned)
+    if progress:
+        progress.start(len(to_render), len(report.unchanged))
+    report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress)
+    for built in report.built:
+        report.records[record_key(built.issue)] = _record(
+            built, output_folder, state.records.get(record_key(built.issue)))
+    state.records.update(report.records)
+    if paths is None:  # forget issues that are gone
+        state.records = {key: record for key, record in state.records.items()
+                         if key in report.records}
+    every_issue = gathered.readable if paths is None else read_issues(site)[0]
+    site_files = _site_files(site, output_folder, report.built, state, every_issue,
+                             pages="html" in formats)
     if "html" in formats:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
     for built in report.built:
-        for path, data in built.outputs:
+        for path, data in (pair for files in built.rendered.outputs.values() for pair in files):
             write_atomically(path, data)
-        if on_built:
-            on_built(built)
-    for path, data in archive:
-        write_atomically(path, data)
+    for path, data in site_files:
+        write_if_changed(path, data)
     return report
 
 
@@ -134,9 +181,15 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
                     library_problems=library_problems, issue_problems=problems)
 
 
-def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources) -> BuiltIssue:
+def record_key(issue: Issue) -> str:
+    """How the build record and the output folder name an issue: `<series>/<issue>`."""
+    return f"{issue.series.slug}/{issue.slug}"
+
+
+def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources,
+                 reader: InputReader, blocks: list[PlacedBlock]) -> Rendered:
     """The bytes of each file an issue becomes. Raises RenderError naming the issue."""
-    outputs: list[tuple[Path, bytes]] = []
+    outputs: dict[Format, list[tuple[Path, bytes]]] = {}
     images = []
     for reference in page.images:
         try:
@@ -151,33 +204,95 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
 
         pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
                          created=page.issue.front.date)
-        outputs.append((page.path.with_suffix(".pdf"), pdf.data))
+        outputs["pdf"] = [(page.path.with_suffix(".pdf"), pdf.data)]
         page_count, warnings = pdf.page_count, pdf.warnings
     if "html" in formats:
-        outputs.append((page.path, page.html.encode("utf-8")))
-        outputs.extend((target, source.read_bytes()) for target, source in images)
-    return BuiltIssue(issue=page.issue, outputs=outputs, page_count=page_count,
-                      warnings=warnings)
+        outputs["html"] = [(page.path, page.html.encode("utf-8")),
+                           *((target, source.read_bytes()) for target, source in images)]
+    fingerprint = reader.made(page.issue, blocks, page.templates,
+                              resources.linked_files(page.html, page.path))
+    return Rendered(outputs=outputs, page_count=page_count, fingerprint=fingerprint,
+                    warnings=warnings)
 
 
-def _archive_files(site: Site, output_folder: Path, built: list[BuiltIssue],
-                   pages: bool) -> list[tuple[Path, bytes]]:
-    """The catalogue, and the archive's pages if `pages`, as they will be once `built` is
-    written."""
+def _up_to_date(record: IssueRecord, planned: PlannedIssue, reader: InputReader,
+                output_folder: Path, formats: tuple[Format, ...]) -> bool:
+    now = reader.now(planned.issue, planned.blocks, record.fingerprint)
+    return now == record.fingerprint and record.intact(output_folder, formats)
+
+
+def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
+                formats: tuple[Format, ...], reader: InputReader, jobs: int,
+                progress: Progress | None) -> list[BuiltIssue]:
+    """Render each planned issue, in worker processes if `jobs` > 1; in the planned order."""
+    if "pdf" in formats and planned:
+        import publisher.pdf  # noqa: F401  (once here, rather than once in every worker)
+    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
+    maker = PageMaker(site, output_folder)
+
+    def render(task: PlannedIssue) -> Rendered | Problem:
+        try:
+            page = maker.render(task.issue, task.blocks)
+            return render_issue(page, formats, resources, reader, task.blocks)
+        except RenderError as error:
+            return error.problem
+
+    results: dict[int, Rendered] = {}
+    problems = []
+    for index, outcome in run_each(render, planned, jobs):
+        if isinstance(outcome, Problem):
+            problems.append(outcome)
+        else:
+            results[index] = outcome
+        if progress:
+            progress.rendered(planned[index].issue, results.get(index))
+    if problems:
+        raise ContentError(problems)
+    return [BuiltIssue(planned[index].issue, results[index]) for index in sorted(results)]
+
+
+def _record(built: BuiltIssue, output_folder: Path, before: IssueRecord | None) -> IssueRecord:
+    """The record of an issue just built, keeping the files of formats not built this time
+    where they were made from the same inputs."""
+    rendered = built.rendered
+    outputs: dict[str, dict[str, str]] = {
+        name: {path.relative_to(output_folder).as_posix(): digest_bytes(data)
+               for path, data in files}
+        for name, files in rendered.outputs.items()}
+    pages = rendered.page_count
+    if before is not None and before.fingerprint == rendered.fingerprint:
+        for name, files in before.outputs.items():
+            outputs.setdefault(name, files)
+        if pages is None:
+            pages = before.pdf_pages
+    return IssueRecord(rendered.fingerprint, outputs, pages if "pdf" in outputs else None)
+
+
+def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
+    lock = read_lock(site)
+    problems = []
+    for planned in gathered.issues:
+        problem = frozen_problem(lock, reader, planned.issue, planned.blocks, gathered.library)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ContentError(problems, outcome="nothing was written (--frozen)")
+
+
+def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
+                every_issue: list[Issue], pages: bool) -> list[tuple[Path, bytes]]:
+    """The build record, and the archive's pages and feeds if `pages`, as they will be once
+    `built` is written."""
     sizes = output_sizes(output_folder)
-    counts = read_page_counts(output_folder)
     for issue in built:
-        for path, data in issue.outputs:
+        for path, data in (pair for files in issue.rendered.outputs.values() for pair in files):
             sizes[path.relative_to(output_folder).as_posix()] = len(data)
-            if path.suffix == ".pdf" and issue.page_count:
-                counts[path.relative_to(output_folder).as_posix()] = issue.page_count
-    counts = {path: count for path, count in counts.items() if path in sizes}
-    catalogue = [(output_folder / CATALOGUE_FILE, catalogue_data(counts))]
+    record = [(output_folder / STATE_FILE, state.data())]
     if not pages:
-        return catalogue
-    every_issue, _ = read_issues(site)
-    entries = archive_entries(every_issue, sizes, counts)
-    return [*render_archive(site, output_folder, entries), *catalogue]
+        return record
+    entries = archive_entries(every_issue, sizes, state.page_counts())
+    return [*render_archive(site, output_folder, entries),
+            *render_feeds(site, output_folder, entries), *record]
 
 
 def _checked_output_folder(site: Site, requested: Path | None) -> Path:

@@ -2,14 +2,12 @@
 per series, `<series>/index.html`.
 
 They list the published issues whose pages are in the output folder, newest first, with
-links to the HTML and the PDF and the PDF's size and page count. Page counts are kept in
-`.publisher/catalogue.json` in the output folder, so a build of one issue can still list
-the others with theirs.
+links to the HTML and the PDF and the PDF's size and page count (from the build record, so
+a build of one issue can still list the others with theirs).
 """
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +19,6 @@ from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
 from publisher.templates import make_environment, render_template
 
-CATALOGUE_FILE = Path(".publisher") / "catalogue.json"
 INDEX_PAGE = "index.html"
 HOME_TEMPLATE = "archive/index.html"
 SERIES_TEMPLATE = "archive/series.html"
@@ -41,21 +38,6 @@ class ArchiveEntry:
     def pdf_size(self) -> str:
         size = self.pdf_bytes or 0
         return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{max(1, size // 1000)} KB"
-
-
-def read_page_counts(output_folder: Path) -> dict[str, int]:
-    """The page count of each PDF built into `output_folder`, by its path there."""
-    try:
-        counts = json.loads((output_folder / CATALOGUE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return {str(key): int(value) for key, value in counts.get("pdf_pages", {}).items()}
-
-
-def catalogue_data(page_counts: dict[str, int]) -> bytes:
-    """The catalogue file's bytes: stable, sorted, no clock."""
-    text = json.dumps({"pdf_pages": dict(sorted(page_counts.items()))}, indent=1)
-    return (text + "\n").encode("utf-8")
 
 
 def output_sizes(output_folder: Path) -> dict[str, int]:

@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the content has errors, 2 bad usage.
 from __future__ import annotations
 
 import datetime
+import sys
 import time
 from pathlib import Path
 from typing import Any, cast
@@ -13,11 +14,15 @@ from typing import Any, cast
 import click
 
 from publisher import __version__
+from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
-from publisher.build import FORMATS, BuiltIssue, Format, build, gather
+from publisher.build import FORMATS, Format, Rendered, build, gather
 from publisher.config import read_site
 from publisher.errors import ContentError, PublisherError
+from publisher.lock import LOCK_FILE
+from publisher.sources import Issue
 from publisher.validation import parse_iso_date
+from publisher.workers import available_cores
 
 INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({kind}: {detail}). This is our bug, "
@@ -52,11 +57,19 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
 
     \b
     Examples:
-      publisher build                    build every issue
+      publisher build                    build every issue that changed
       publisher build issues/learning-review/2011-06-issue-1.md
+      publisher publish issues/learning-review/2011-09-issue-2.md
+      publisher verify                   prove the published issues are unchanged
     """
     ctx.meta["publisher.debug"] = debug
     ctx.obj = site_root
+
+
+def _jobs_option(function: Any) -> Any:
+    return click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+        help="Worker processes that render PDFs at once (default: one per core).")(function)
 
 
 @cli.command("build")
@@ -65,46 +78,183 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
               show_default=True, help="Which files to make.")
 @click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write here instead of the site's output folder (site.yml: output).")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("--force", is_flag=True, help="Build every issue, even those already up to date.")
+@click.option("--frozen", is_flag=True,
+              help="Refuse to build a published issue whose inputs changed since it was "
+              "locked by 'publisher publish'.")
+@_jobs_option
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
 @click.pass_obj
 def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
-                  output_folder: Path | None, quiet: bool) -> None:
+                  output_folder: Path | None, force: bool, frozen: bool, jobs: int | None,
+                  quiet: bool) -> None:
     """Build issues into PDF and HTML.
 
     With no ISSUES, builds every issue of every series. An ISSUE is an issue's Markdown
-    file or a series folder. Each issue is written to OUTPUT/<series>/<issue>.pdf and .html.
-    Every source is checked first: if any has an error, each error is listed with its
-    file and line, and nothing is written.
+    file or a series folder. Each issue is written to OUTPUT/<series>/<issue>.pdf and .html,
+    with the archive's pages and Atom feeds. Every source is checked first: if any has an
+    error, each error is listed with its file and line, and nothing is written.
+
+    An issue is built again only when something it is made from changed since the last
+    build (its text, a block it shows, a template, stylesheet, font or image it uses, or
+    the software), or its files in the output folder did.
 
     \b
     Examples:
       publisher build
       publisher build issues/learning-review/2011-06-issue-1.md --format pdf
       publisher build issues/learning-review --output /tmp/preview
+      publisher build --frozen --jobs 4
     """
     started = time.perf_counter()
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
-
-    def report_issue(built: BuiltIssue) -> None:
-        for warning in built.warnings:
-            click.echo(f"{built.issue.shown}: warning: {warning}", err=True)
-        if not quiet:
-            count = built.page_count
-            pages = f" ({count} page{'s' if count != 1 else ''})" if count else ""
-            names = ", ".join(path.name for path in built.files)
-            click.echo(f"built {built.issue.shown} → {names}{pages}")
-
-    report = build(site_root, paths or None, formats, output_folder, report_issue)
-    if not report.built:
+    display = _BuildDisplay(quiet)
+    report = build(site_root, paths or None, formats, output_folder, force=force,
+                   frozen=frozen, jobs=jobs or available_cores(), progress=display)
+    display.close()
+    if quiet:
+        return
+    where = report.site.shown(report.output_folder)
+    unchanged = len(report.unchanged)
+    if not report.built and not unchanged:
         click.echo("No issues to build: add Markdown files to issues/<series>/.")
-    elif not quiet:
+    elif not report.built:
+        click.echo(f"Nothing to build: {_issues(unchanged)} up to date in {where} "
+                   "(--force builds them again).")
+    else:
         seconds = time.perf_counter() - started
-        count = len(report.built)
-        click.echo(
-            f"Built {count} issue{'s' if count != 1 else ''} "
-            f"({report.count('.pdf')} PDF, {report.count('.html')} HTML) "
-            f"into {report.site.shown(report.output_folder)} in {seconds:.2f} s.")
+        click.echo(f"Built {_issues(len(report.built))} ({report.count('.pdf')} PDF, "
+                   f"{report.count('.html')} HTML) into {where} in {seconds:.2f} s"
+                   + (f"; {unchanged} unchanged." if unchanged else "."))
+
+
+class _BuildDisplay:
+    """Progress while rendering: a bar on a terminal, a line per issue elsewhere."""
+
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar: Any = None
+
+    def start(self, to_render: int, unchanged: int) -> None:
+        if self.quiet or to_render < 2 or not sys.stdout.isatty():
+            return
+        self.bar = click.progressbar(length=to_render, label="Building", show_pos=True,
+                                     show_eta=True, item_show_func=lambda item: item)
+        self.bar.__enter__()
+
+    def rendered(self, issue: Issue, result: Rendered | None) -> None:
+        if result is not None:
+            for warning in result.warnings:
+                click.echo(f"{issue.shown}: warning: {warning}", err=True)
+        if self.bar is not None:
+            self.bar.update(1, issue.shown)
+        elif not self.quiet and result is not None:
+            count = result.page_count
+            pages = f" ({count} page{'s' if count != 1 else ''})" if count else ""
+            names = ", ".join(path.name for files in result.outputs.values()
+                              for path, _ in files[:1])
+            click.echo(f"built {issue.shown} → {names}{pages}")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+def _issues(count: int) -> str:
+    return f"{count} issue{'s' if count != 1 else ''}"
+
+
+@cli.command("publish")
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("--correction", metavar="NOTE",
+              help="Publish a corrected edition of an issue published before, with this note "
+              "saying what was corrected; readers see it in a corrections notice.")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The date of the correction (default: today).")
+@click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Write here instead of the site's output folder (site.yml: output).")
+@click.pass_obj
+def publish_command(site_root: Path, issue: Path, correction: str | None, day: str | None,
+                    output_folder: Path | None) -> None:
+    """Publish ISSUE: mark it published, build it, and lock it in archive-lock.json.
+
+    The lock records everything the issue was made from and a fingerprint of its PDF and
+    HTML, so 'publisher verify' can prove years later that it still comes out the same.
+    An issue is published once; to change it afterwards, edit it and publish a correction,
+    which is shown to readers and recorded as a new edition beside the earlier ones.
+
+    \b
+    Examples:
+      publisher publish issues/learning-review/2011-09-issue-2.md
+      publisher publish issues/learning-review/2011-09-issue-2.md \\
+          --correction "The duty team's number was wrong; it is 0116 454 1004."
+    """
+    if day and correction is None:
+        raise click.UsageError("--date is the date of a correction; give --correction too")
+    when = _date_option(day, "--date") if day else None
+    published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
+                        output_folder)
+    edition = published.edition
+    pages = edition.outputs["pdf"].text
+    kind = "a corrected edition" if edition.correction else "the first edition"
+    click.echo(f"Published {published.shown} as edition {edition.number} ({kind}): "
+               + ", ".join(path.name for path in published.files)
+               + f" ({len(pages)} page{'s' if len(pages) != 1 else ''}); "
+               f"locked in {LOCK_FILE}.")
+
+
+@cli.command("verify")
+@click.argument("issues", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to report.")
+@_jobs_option
+@click.pass_obj
+def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
+                   jobs: int | None) -> None:
+    """Rebuild published issues and prove they are as they were locked.
+
+    Each locked issue (all, or ISSUES) is built again in a temporary folder and compared
+    with the latest edition in archive-lock.json: identical (the same bytes); same content
+    (the same text on the same pages, different bytes, as after a WeasyPrint upgrade); or
+    changed, naming the inputs that moved and the pages whose text differs. A published
+    issue that is not locked, or a locked one that is gone or fails to build, also fails.
+
+    Exit code 0 when nothing changed, 1 otherwise.
+
+    \b
+    Examples:
+      publisher verify
+      publisher verify issues/learning-review/2011-06-issue-1.md --format json
+    """
+    paths = [_existing_path(path, site_root) for path in issues]
+    verdicts = verify(site_root, paths or None, jobs or available_cores())
+    if output_format == "json":
+        click.echo(verdicts_json(verdicts))
+    else:
+        _print_verdicts(verdicts)
+    if any(verdict.outcome in FAILURES for verdict in verdicts):
+        raise click.exceptions.Exit(1)
+
+
+def _print_verdicts(verdicts: list[Verdict]) -> None:
+    if not verdicts:
+        click.echo("No published issues to verify: lock one with 'publisher publish ISSUE'.")
+        return
+    width = max(len(verdict.outcome) for verdict in verdicts)
+    for verdict in verdicts:
+        edition = f" (edition {verdict.edition})" if verdict.edition else ""
+        click.echo(f"{verdict.outcome.ljust(width)}  {verdict.shown}{edition}")
+        for detail in verdict.details:
+            click.echo(f"{'':{width}}    {detail}")
+        if verdict.moved and verdict.outcome != "identical":
+            click.echo(f"{'':{width}}    inputs that moved: {'; '.join(verdict.moved)}")
+    counts: dict[str, int] = {}
+    for verdict in verdicts:
+        counts[verdict.outcome] = counts.get(verdict.outcome, 0) + 1
+    click.echo(f"{_issues(len(verdicts))}: "
+               + ", ".join(f"{count} {outcome}" for outcome, count in counts.items()) + ".")
 
 
 @cli.group("blocks", invoke_without_command=True)
@@ -229,20 +379,20 @@ def _known_block(library: BlockLibrary, name: str) -> None:
                                  param_hint="NAME")
 
 
-def _date_option(text: str) -> datetime.date:
+def _date_option(text: str, option: str = "--as-of") -> datetime.date:
     try:
         return parse_iso_date(text)
     except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--as-of") from None
+        raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _existing_path(path: Path, site_root: Path) -> Path:
+def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
     """An ISSUE argument, taken from the current folder or else from the site folder."""
     for candidate in (path, site_root / path):
         if candidate.exists():
             return candidate
     raise click.BadParameter(f"{str(path)!r} does not exist, here or in the site folder "
-                             f"{site_root}", param_hint="ISSUES")
+                             f"{site_root}", param_hint=hint)
 
 
 def main() -> None:

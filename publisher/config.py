@@ -51,15 +51,26 @@ class SiteSettings(Schema):
     output: Text = Field("output", description="Folder the built issues are written to.")
     logo: Text | None = Field(None, description="The board's logo: an image file in styles/, "
                               "shown in every masthead.")
+    archive_url: Text | None = Field(
+        None, description="The web address the output folder is published at, which the "
+        "feeds link issues from (default: website).",
+        json_schema_extra={"example": "https://www.example.org.uk/bulletins/"})
 
-    @field_validator("website")
+    @field_validator("website", "archive_url")
     @classmethod
-    def _web_address(cls, value: str) -> str:
+    def _web_address(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
         if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value, flags=re.IGNORECASE):
             raise PydanticCustomError(
                 "publisher", f"{value!r} is not a web address; write it in full, for example "
                 "https://www.example.org.uk/")
         return value
+
+    @property
+    def archive_address(self) -> str:
+        """Where the output folder is on the web, ending in '/'."""
+        return (self.archive_url or self.website).rstrip("/") + "/"
 
 
 def _colour(value: str) -> str:

@@ -32,12 +32,19 @@ def write_atomically(path: Path, data: bytes) -> None:
                              "folder exists, is writable and the disk is not full") from error
 
 
+def write_if_changed(path: Path, data: bytes) -> None:
+    """Write `data` to `path` unless the file holds it already, so its time stamp stays."""
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomically(path, data)
+
+
 def mirror_folder(source: Path, target: Path) -> None:
     """Make `target` hold a copy of every file in `source`, rewriting only what differs."""
     for path in sorted(source.rglob("*")):
         if not path.is_file() or path.is_symlink():
             continue
-        destination = target / path.relative_to(source)
-        data = path.read_bytes()
-        if not destination.is_file() or destination.read_bytes() != data:
-            write_atomically(destination, data)
+        write_if_changed(target / path.relative_to(source), path.read_bytes())

@@ -19,7 +19,7 @@ from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
 from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
-from publisher.templates import make_environment, render_template
+from publisher.templates import RecordingEnvironment, make_environment, render_template
 
 ISSUE_TEMPLATE = "issue.html"
 BLOCK_TEMPLATE = f"{PARTIALS_FOLDER}/_block.html"
@@ -33,6 +33,8 @@ class Page:
     html: str
     path: Path
     images: list[str]
+    #: Each template the page was made with, by its name, and the file it came from.
+    templates: dict[str, Path]
 
 
 class PageMaker:
@@ -41,7 +43,7 @@ class PageMaker:
     def __init__(self, site: Site, output_folder: Path):
         self.site = site
         self.output_folder = output_folder
-        self._environments: dict[str, jinja2.Environment] = {}
+        self._environments: dict[str, RecordingEnvironment] = {}
 
     def page_path(self, issue: Issue) -> Path:
         return self.output_folder / issue.series.slug / f"{issue.slug}.html"
@@ -50,6 +52,15 @@ class PageMaker:
         """The page of `issue`, with its resolved blocks in the body and the layout's slots."""
         style = issue.style
         environment = self._environment(style)
+        environment.used = {}
+        try:
+            return self._render(issue, placed, environment)
+        finally:
+            environment.used = None
+
+    def _render(self, issue: Issue, placed: Sequence[PlacedBlock],
+                environment: RecordingEnvironment) -> Page:
+        style = issue.style
         anchors: Counter[str] = Counter()
         embedded, slots = [], {name: Markup("") for name in self.site.styles[style].slots}
         for block in placed:
@@ -84,9 +95,10 @@ class PageMaker:
                                            path.parent)).as_posix(),
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
-        return Page(issue=issue, html=html, path=path, images=body.images)
+        templates = {name: Path(file) for name, file in sorted((environment.used or {}).items())}
+        return Page(issue=issue, html=html, path=path, images=body.images, templates=templates)
 
-    def _environment(self, style: str) -> jinja2.Environment:
+    def _environment(self, style: str) -> RecordingEnvironment:
         if style not in self._environments:
             self._environments[style] = make_environment(self.site.templates_folder, style)
         return self._environments[style]

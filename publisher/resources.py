@@ -8,7 +8,9 @@ source file here. Nothing outside the site's own folders is ever handed out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -73,6 +75,31 @@ class SiteResources:
             raise refuse_remote(reference)
         return page.parent / unquote(parts.path)
 
+    def linked_files(self, html: str, page: Path) -> list[Path]:
+        """Every site file the page at `page` loads: its stylesheets and what they import,
+        fonts and images, and its images. The same files WeasyPrint fetches for the PDF.
+
+        A reference that cannot be served is left out here; rendering reports it.
+        """
+        found: dict[Path, None] = {}
+        pending = [(page, reference, kind == "stylesheet")
+                   for reference, kind in _page_references(html)]
+        while pending:
+            base, reference, stylesheet = pending.pop(0)
+            try:
+                target = self.page_reference(base, reference)
+                source = self.source_for(target) if target is not None else None
+            except ResourceRefused:
+                continue
+            if target is None or source is None or source in found:
+                continue
+            found[source] = None
+            if stylesheet:
+                css = source.read_text(encoding="utf-8", errors="replace")
+                pending.extend((target, reference, is_import)
+                               for reference, is_import in _css_references(css))
+        return list(found)
+
     def _map_output_to_source(self, path: Path) -> Path:
         output = self.output_folder.resolve()
         if not path.is_relative_to(output):
@@ -91,3 +118,38 @@ def refuse_remote(url: str) -> ResourceRefused:
 def media_type(path: Path) -> str:
     """The media type of a file by its ending, the same on every machine."""
     return MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+
+
+_CSS_IMPORT = re.compile(r"""@import\s+(?:url\(\s*)?["']?([^"')\s;]+)""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]+?)["']?\s*\)""", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+
+
+def _css_references(css: str) -> list[tuple[str, bool]]:
+    """The addresses a stylesheet loads, each with whether it is another stylesheet."""
+    css = _CSS_COMMENT.sub("", css)
+    imports = [match[1] for match in _CSS_IMPORT.finditer(css)]
+    others = [match[1] for match in _CSS_URL.finditer(css) if match[1] not in imports]
+    return [*((reference, True) for reference in imports),
+            *((reference, False) for reference in others if not reference.startswith("#"))]
+
+
+def _page_references(html: str) -> list[tuple[str, str]]:
+    """The stylesheets and images an HTML page links, as (address, 'stylesheet' | 'image')."""
+    parser = _ReferenceParser()
+    parser.feed(html)
+    parser.close()
+    return parser.references
+
+
+class _ReferenceParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.references: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and "stylesheet" in values.get("rel", "").lower().split():
+            self.references.append((values.get("href", ""), "stylesheet"))
+        elif tag == "img" and values.get("src"):
+            self.references.append((values["src"], "image"))

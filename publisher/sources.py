@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field
+from pydantic import BeforeValidator, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from publisher.config import SERIES_FILE, Series, Site
 from publisher.errors import ContentError, Problem
@@ -42,6 +43,13 @@ def _date_or_text(value: Any) -> Any:
     return value
 
 
+class Correction(Schema):
+    """A correction made to an issue after it was published."""
+
+    date: IsoDate = Field(description="The day the correction was made, YYYY-MM-DD.")
+    note: Text = Field(description="What was corrected, as readers should be told.")
+
+
 class FrontMatter(Schema):
     """The keys at the top of an issue. The README's table is the user's copy of this."""
 
@@ -68,6 +76,23 @@ class FrontMatter(Schema):
     slots: dict[Text, PlacementList] = Field(
         default_factory=dict, description="Blocks for the places the house layout offers, "
         "e.g. 'sidebar: [duty-contacts]'; each item is written as inside [[ ]] in the body.")
+    corrections: list[Correction] = Field(
+        default_factory=list, description="Corrections made since the issue was published, "
+        "each a date and a note; 'publisher publish --correction' adds them.")
+
+    @model_validator(mode="after")
+    def _corrections_follow_publication(self) -> FrontMatter:
+        for correction in self.corrections:
+            if correction.date < self.date:
+                raise PydanticCustomError(
+                    "publisher", f"corrections: the correction of {correction.date.isoformat()} "
+                    f"is dated before the issue ({self.date.isoformat()}); check its date")
+        return self
+
+    @property
+    def last_changed(self) -> datetime.date:
+        """The issue's date, or that of its latest correction."""
+        return max([self.date, *(correction.date for correction in self.corrections)])
 
 
 @dataclass(frozen=True)

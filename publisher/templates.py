@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import traceback
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,41 @@ from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
 
 
-def make_environment(templates_folder: Path, style: str | None) -> jinja2.Environment:
+class RecordingEnvironment(jinja2.Environment):
+    """An environment that notes the file of every template it hands out while `used` is set.
+
+    Extends and includes go through `get_template` too, so a page's record is complete: it
+    is what the build fingerprints to know when the page must be made again.
+    """
+
+    used: dict[str, str] | None = None
+
+    def get_template(self, name: str | jinja2.Template, parent: str | None = None,
+                     globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        template = super().get_template(name, parent, globals)
+        if self.used is not None and template.filename:
+            self.used[template.name or template.filename] = template.filename
+        return template
+
+
+def search_path(templates_folder: Path, style: str | None) -> list[Path]:
+    """Where a style's templates are looked for, in order: its own folder, then the shared one."""
+    return [*([templates_folder / style] if style else []), templates_folder]
+
+
+def find_template(templates_folder: Path, style: str | None, name: str) -> Path | None:
+    """The file template `name` resolves to for `style`, as the environment would find it."""
+    for folder in search_path(templates_folder, style):
+        candidate = folder.joinpath(*name.split("/"))
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def make_environment(templates_folder: Path, style: str | None) -> RecordingEnvironment:
     """An environment that looks in `templates/<style>/` first, then in `templates/`."""
-    folders = [templates_folder / style] if style else []
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([*folders, templates_folder]),
+    environment = RecordingEnvironment(
+        loader=jinja2.FileSystemLoader(search_path(templates_folder, style)),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,

@@ -235,7 +235,7 @@ def test_output_option_and_pdf_only(site, run, tmp_path):
     assert result.exit_code == 0
     assert result.output == ""
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) \
-        == [".publisher/catalogue.json", "bulletin/2024-03-issue-7.pdf"]
+        == [".publisher/builds.json", "bulletin/2024-03-issue-7.pdf"]
 
 
 def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):

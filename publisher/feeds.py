@@ -1,0 +1,97 @@
+"""Atom feeds (RFC 4287): one for the whole archive, `feed.xml`, and one per series,
+`<series>/feed.xml`, each listing its published issues newest first.
+
+Every date in a feed comes from the issues themselves, never the clock, so a rebuild gives
+the same bytes and feed readers see an entry as new only when an issue is.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from xml.etree import ElementTree
+
+from publisher import __version__
+from publisher.catalogue import ArchiveEntry
+from publisher.config import Site
+from publisher.dates import month_year
+
+FEED_FILE = "feed.xml"
+ATOM = "http://www.w3.org/2005/Atom"
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: The `updated` of a feed with no entries: Atom requires one, and the clock would move it.
+_NO_ENTRIES = datetime.date(2000, 1, 1)
+
+
+def render_feeds(site: Site, output_folder: Path,
+                 entries: list[ArchiveEntry]) -> list[tuple[Path, bytes]]:
+    """The archive's feed and one per series, as (path, bytes) to write."""
+    base = site.settings.archive_address
+    feeds = [(output_folder / FEED_FILE,
+              _feed(site, base, "", f"{site.settings.organisation}: bulletins", entries))]
+    for series in sorted(site.series.values(), key=lambda s: s.slug):
+        own = [entry for entry in entries if entry.issue.series.slug == series.slug]
+        feeds.append((output_folder / series.slug / FEED_FILE,
+                      _feed(site, base, f"{series.slug}/", series.settings.title, own)))
+    return feeds
+
+
+def _feed(site: Site, base: str, folder: str, title: str,
+          entries: list[ArchiveEntry]) -> bytes:
+    ElementTree.register_namespace("", ATOM)
+    feed = ElementTree.Element(_atom("feed"), {_XML_LANG: site.settings.language})
+    _text(feed, "id", base + folder + FEED_FILE)
+    _text(feed, "title", title)
+    updated = max((entry.issue.front.last_changed for entry in entries), default=_NO_ENTRIES)
+    _text(feed, "updated", _timestamp(updated))
+    _link(feed, "self", base + folder + FEED_FILE, "application/atom+xml")
+    _link(feed, "alternate", base + folder + "index.html", "text/html")
+    author = ElementTree.SubElement(feed, _atom("author"))
+    _text(author, "name", site.settings.organisation)
+    _text(author, "uri", site.settings.website)
+    generator = _text(feed, "generator", "publisher")
+    generator.set("version", __version__)
+    for entry in entries:
+        _entry(feed, base, entry)
+    ElementTree.indent(feed)
+    data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
+
+
+def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry) -> None:
+    issue, series = entry.issue.front, entry.issue.series.settings
+    element = ElementTree.SubElement(feed, _atom("entry"))
+    _text(element, "id", base + entry.html)
+    _text(element, "title", f"{issue.title} ({series.title}, Issue {issue.number}, "
+                            f"{month_year(issue.date)})")
+    _text(element, "published", _timestamp(issue.date))
+    _text(element, "updated", _timestamp(issue.last_changed))
+    _text(element, "summary", issue.summary)
+    _link(element, "alternate", base + entry.html, "text/html")
+    if entry.pdf:
+        pdf = _link(element, "enclosure", base + entry.pdf, "application/pdf")
+        pdf.set("title", f"PDF, {entry.pdf_size}")
+        if entry.pdf_bytes:
+            pdf.set("length", str(entry.pdf_bytes))
+    for keyword in issue.keywords:
+        ElementTree.SubElement(element, _atom("category"), {"term": keyword})
+
+
+def _atom(tag: str) -> str:
+    return f"{{{ATOM}}}{tag}"
+
+
+def _text(parent: ElementTree.Element, tag: str, text: str) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, _atom(tag))
+    element.text = text
+    return element
+
+
+def _link(parent: ElementTree.Element, rel: str, href: str,
+          media_type: str) -> ElementTree.Element:
+    return ElementTree.SubElement(parent, _atom("link"),
+                                  {"rel": rel, "type": media_type, "href": href})
+
+
+def _timestamp(day: datetime.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"

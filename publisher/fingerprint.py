@@ -1,0 +1,198 @@
+"""What an issue's files are made from: every input it used, each with a digest.
+
+A fingerprint is a flat map from an input's label to a digest of it:
+
+- a site file, by its path from the site root (`site.yml`, the issue, its `series.yml`, a
+  block kind's `_kind.yml`, each stylesheet, font and image the page loads): `sha256:...`;
+- `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
+  the version that was shown gives the same digest again);
+- `template NAME`: the file the name resolved to in the issue's style, and its digest;
+- `software NAME`: the version of publisher, WeasyPrint and the libraries that shape the bytes.
+
+Two builds with the same fingerprint make the same bytes. The build compares fingerprints
+to skip issues that have not changed, and the archive lock keeps one per published edition.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from publisher import __version__
+from publisher.blocks import Block, PlacedBlock, Version
+from publisher.config import SERIES_FILE, SITE_FILE, Site
+from publisher.errors import display_path
+from publisher.sources import Issue
+from publisher.templates import find_template
+
+BLOCK = "block "
+TEMPLATE = "template "
+SOFTWARE = "software "
+MISSING = "missing"
+#: The software whose version can change the bytes of an issue's files.
+SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "markdown", "jinja2")
+#: A version or as-of pin inside a placement; pins choose a version, whose content counts.
+_PIN = re.compile(r"\s*\|\s*(?:version|as\s+of)\s*:[^|\]\n,]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """Labels of the inputs an issue used, each with its digest."""
+
+    inputs: Mapping[str, str]
+
+    def moved(self, other: Fingerprint) -> list[str]:
+        """The labels whose digests differ between the two, or that only one has, sorted."""
+        labels = set(self.inputs) | set(other.inputs)
+        return sorted(label for label in labels
+                      if self.inputs.get(label) != other.inputs.get(label))
+
+    def describe_move(self, label: str, now: Fingerprint) -> str:
+        """`label` and how it moved from this fingerprint to `now`, in words."""
+        before, after = self.inputs.get(label), now.inputs.get(label)
+        if before is None:
+            return f"{label} (new)"
+        if after is None or after == MISSING:
+            return f"{label} (gone)"
+        if label.startswith(SOFTWARE):
+            return f"{label} ({before} → {after})"
+        if label.startswith(BLOCK):
+            return f"{label} (was the version {_short(before)}, now {_short(after)})"
+        return f"{label} (changed)"
+
+    def without_software(self) -> Fingerprint:
+        return Fingerprint({label: digest for label, digest in self.inputs.items()
+                            if not label.startswith(SOFTWARE)})
+
+    def as_json(self) -> dict[str, str]:
+        return dict(sorted(self.inputs.items()))
+
+    @classmethod
+    def from_json(cls, data: Any) -> Fingerprint:
+        if not isinstance(data, dict):
+            raise ValueError("a fingerprint is a map of input to digest")
+        return cls({str(label): str(digest) for label, digest in data.items()})
+
+
+class InputReader:
+    """Digests of a site's inputs; each file is read once however many issues use it."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._digests: dict[Path, str] = {}
+
+    def file(self, path: Path) -> str:
+        path = path.resolve()
+        if path not in self._digests:
+            try:
+                self._digests[path] = digest_bytes(path.read_bytes())
+            except OSError:
+                self._digests[path] = MISSING
+        return self._digests[path]
+
+    def label(self, path: Path) -> str:
+        return display_path(path, self.site.root)
+
+    def before_rendering(self, issue: Issue, placed: Iterable[PlacedBlock]) -> dict[str, str]:
+        """The inputs known without rendering: the issue, its settings, its blocks, software."""
+        inputs = {
+            self.label(issue.source): digest_bytes(_without_pins(issue, placed).encode("utf-8")),
+            SITE_FILE: self.file(self.site.root / SITE_FILE),
+            self.label(issue.series.folder / SERIES_FILE):
+                self.file(issue.series.folder / SERIES_FILE),
+        }
+        shown: dict[str, set[str]] = {}
+        for block in placed:  # a block placed twice may show two versions
+            digest = block_digest(block.block, block.version)
+            shown.setdefault(block.block.name, set()).add(digest)
+            inputs[self.label(block.block.kind.source)] = self.file(block.block.kind.source)
+        for name, digests in shown.items():
+            inputs[BLOCK + name] = " + ".join(sorted(digests))
+        inputs.update(software_versions())
+        return inputs
+
+    def made(self, issue: Issue, placed: Iterable[PlacedBlock], templates: Mapping[str, Path],
+             linked: Iterable[Path]) -> Fingerprint:
+        """The fingerprint of a rendered issue: `templates` it used (name to file) and the
+        site files its page `linked`."""
+        inputs = self.before_rendering(issue, placed)
+        for name, file in templates.items():
+            inputs[TEMPLATE + name] = f"{self.label(file)} {self.file(file)}"
+        for path in linked:
+            inputs[self.label(path)] = self.file(path)
+        return Fingerprint(inputs)
+
+    def now(self, issue: Issue, placed: Iterable[PlacedBlock], before: Fingerprint) -> Fingerprint:
+        """The fingerprint `issue` would have if made now, given the one it had `before`.
+
+        The templates and files `before` lists are read again; if none moved, the page would
+        use the same ones, so this equals the fingerprint a new rendering would record.
+        """
+        inputs = self.before_rendering(issue, placed)
+        for label in before.inputs:
+            if label in inputs or label.startswith((BLOCK, SOFTWARE)):
+                continue
+            if label.startswith(TEMPLATE):
+                name = label.removeprefix(TEMPLATE)
+                file = find_template(self.site.templates_folder, issue.style, name)
+                inputs[label] = (f"{self.label(file)} {self.file(file)}" if file is not None
+                                 else MISSING)
+            else:
+                inputs[label] = self.file(self.site.root / label)
+        return Fingerprint(inputs)
+
+
+def block_digest(block: Block, version: Version) -> str:
+    """A block version's fingerprint: its date and a digest of its title and content."""
+    content = json.dumps([block.title, version.values], sort_keys=True, default=str)
+    return f"from {version.effective.isoformat()} {digest_bytes(content.encode())}"
+
+
+@functools.cache
+def software_versions() -> dict[str, str]:
+    """The version of publisher and of each library that shapes the output's bytes."""
+    versions = {SOFTWARE + "publisher": __version__}
+    for package in SOFTWARE_PACKAGES:
+        try:
+            versions[SOFTWARE + package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[SOFTWARE + package] = MISSING
+    return versions
+
+
+def digest_bytes(data: bytes) -> str:
+    """The digest fingerprints and records use: `sha256:` and the hexadecimal hash."""
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _short(digest: str) -> str:
+    """`from 2011-04-01 sha256:abcdef...` as `from 2011-04-01 (abcdef12)`."""
+    words = digest.split()
+    if words and words[-1].startswith("sha256:"):
+        words[-1] = f"({words[-1].removeprefix('sha256:')[:8]})"
+    return " ".join(words)
+
+
+def _without_pins(issue: Issue, placed: Iterable[PlacedBlock]) -> str:
+    """The issue's file with its version pins taken out of the lines that place blocks.
+
+    What a pin chooses is fingerprinted as the block's content; the pin itself changes
+    nothing on the page, so pinning the version a published issue showed keeps it unchanged.
+    """
+    text = issue.source.read_text(encoding="utf-8-sig")
+    pinned = {block.placement.line for block in placed
+              if block.placement.version is not None or block.placement.as_of is not None}
+    if not pinned:
+        return text
+    lines = text.split("\n")
+    for line in pinned:
+        if 0 < line <= len(lines):
+            lines[line - 1] = _PIN.sub("", lines[line - 1])
+    return "\n".join(lines)
