@@ -78,7 +78,7 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     if changed != text:
         write_atomically(issue.source, changed.encode("utf-8"))
     try:
-        report = build(site_root, [issue.source], FORMATS, output_folder)
+        report = build(site_root, [issue.source], FORMATS, output_folder, force=True)
     except BaseException:
         write_atomically(issue.source, text.encode("utf-8"))
         raise

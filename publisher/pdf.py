@@ -28,6 +28,8 @@ class RenderedPdf:
     data: bytes
     page_count: int
     warnings: list[str]
+    #: The site files WeasyPrint loaded.
+    loaded: list[Path]
 
 
 class _Refused(FatalURLFetchingError):  # type: ignore[misc]
@@ -45,6 +47,7 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(fail_on_errors=True)
         self.resources = resources
         self.fetched: list[bytes] = []
+        self.loaded: list[Path] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -57,6 +60,7 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
             raise _Refused(refusal) from None
         data = source.read_bytes()
         self.fetched.append(hashlib.sha256(data).digest())
+        self.loaded.append(source)
         return URLFetcherResponse(url, data, {"Content-Type": media_type(source)})
 
 
@@ -78,7 +82,8 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
         for digest in fetcher.fetched:
             content.update(digest)
         data = document.write_pdf(pdf_identifier=content.hexdigest()[:32].encode())
-    return RenderedPdf(data=data, page_count=len(document.pages), warnings=warnings)
+    return RenderedPdf(data=data, page_count=len(document.pages), warnings=warnings,
+                       loaded=fetcher.loaded)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ source file here. Nothing outside the site's own folders is ever handed out.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -70,10 +71,10 @@ class SiteResources:
         if parts.scheme == "data":
             return None
         if parts.scheme == "file":
-            return Path(unquote(parts.path))
+            return Path(os.path.normpath(unquote(parts.path)))
         if parts.scheme or parts.netloc:
             raise refuse_remote(reference)
-        return page.parent / unquote(parts.path)
+        return Path(os.path.normpath(page.parent / unquote(parts.path)))
 
     def linked_files(self, html: str, page: Path) -> list[Path]:
         """Every site file the page at `page` loads: its stylesheets and what they import,

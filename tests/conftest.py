@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import struct
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +27,23 @@ def make_site(target: Path, name: str = "minimal") -> Path:
         (target / "blocks" / kind.parent.name).mkdir(parents=True, exist_ok=True)
         shutil.copy(kind, target / "blocks" / kind.parent.name / kind.name)
     return target
+
+
+def copy_sample_archive(target: Path) -> Path:
+    """A copy of the project's own site: the sample issues, blocks, styles and archive lock."""
+    target.mkdir(parents=True)
+    for name in ("site.yml", "archive-lock.json", "issues", "blocks", "templates", "styles"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy(source, target / name)
+    return target
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    return copy_sample_archive(tmp_path / "sample")
 
 
 @pytest.fixture
@@ -58,3 +77,13 @@ def write_issue(site: Path, name: str, text: str, series: str = "bulletin") -> P
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def tiny_png() -> bytes:
+    """A 1 x 1 black PNG, made here so the tests need no image library."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))

@@ -275,7 +275,7 @@ def test_blocks_where_names_an_unknown_block_as_bad_usage(site, run):
 
 
 def hashes(folder: Path) -> dict[str, str]:
-    """The hash of each issue's files (the archive's pages and feeds list every issue, so change)."""
+    """The hash of each issue's files (the archive's pages and feeds list every issue)."""
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.glob("*.*")
             if p.name not in ("index.html", "feed.xml")}
 

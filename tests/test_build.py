@@ -192,10 +192,10 @@ def hashes(folder: Path) -> dict[str, str]:
 
 def test_builds_are_byte_identical_across_folders_and_time_zones(tmp_path):
     outputs = []
-    for name, zone, epoch in (("one", "UTC", "1000000000"),
-                              ("two", "Pacific/Auckland", "1700000000")):
+    for name, zone, epoch, locale in (("one", "UTC", "1000000000", "C"),
+                                      ("two", "Pacific/Auckland", "1700000000", "C.UTF-8")):
         site = make_site(tmp_path / name)
-        environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": epoch, "LC_ALL": "C"}
+        environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": epoch, "LC_ALL": locale}
         subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q"], cwd=site,
                        env=environment, check=True)
         outputs.append(hashes(site / "output"))
@@ -253,3 +253,70 @@ def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):
         "Have your say"]
     assert "The next issue of Learning Review is due in September 2011." in html
     assert "0116 255 1606" in html  # out of hours, for all areas
+
+
+def summary(result) -> str:
+    """The build's last line, without its time."""
+    return re.sub(r" in \d+\.\d\d s", "", result.stdout.splitlines()[-1])
+
+
+def test_a_build_skips_what_has_not_changed(sample, run):
+    def build(*options: str) -> str:
+        result = run("build", "--format", "html", *options, cwd=sample)
+        assert result.exit_code == 0, result.output
+        return summary(result)
+
+    assert build() == "Built 6 issues (0 PDF, 6 HTML) into output."
+    assert build() == "Nothing to build: 6 issues up to date in output (--force builds them again)."
+    # A block: exactly the issues that show the version that changed.
+    block = sample / "blocks/findings/munro-review.yml"
+    block.write_text(block.read_text() + "\n# reviewed\n")
+    assert build().startswith("Nothing to build")  # a comment changes no content
+    block.write_text(block.read_text().replace("published: May 2011", "published: June 2011"))
+    assert build() == "Built 2 issues (0 PDF, 2 HTML) into output; 4 unchanged."
+    # A style: the issues of the designs that use it (newsletter-2019 imports newsletter).
+    for stylesheet, rebuilt in (("briefing/style.css", 2), ("newsletter/style.css", 4),
+                                ("newsletter-2019/style.css", 1), ("base.css", 6)):
+        path = sample / "styles" / stylesheet
+        path.write_text(path.read_text() + "\n/* changed */\n")
+        unchanged = f"; {6 - rebuilt} unchanged." if rebuilt < 6 else "."
+        assert build() == (f"Built {rebuilt} issue{'s' if rebuilt > 1 else ''} (0 PDF, "
+                           f"{rebuilt} HTML) into output{unchanged}"), stylesheet
+    # A template of one design; an output file edited or deleted; --force.
+    template = sample / "templates/briefing/issue.html"
+    template.write_text(template.read_text() + "\n")
+    assert build() == "Built 2 issues (0 PDF, 2 HTML) into output; 4 unchanged."
+    (sample / "output/learning-review/2011-06-issue-1.html").write_text("tampered")
+    (sample / "output/learning-review/2017-09-issue-26.html").unlink()
+    assert build() == "Built 2 issues (0 PDF, 2 HTML) into output; 4 unchanged."
+    assert build("--force") == "Built 6 issues (0 PDF, 6 HTML) into output."
+
+
+def test_a_pdf_build_after_an_html_build_makes_the_pdfs(site, run):
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    result = run("build", cwd=site)
+    assert summary(result) == "Built 1 issue (1 PDF, 1 HTML) into output."
+    assert summary(run("build", "--format", "pdf", cwd=site)).startswith("Nothing to build")
+
+
+def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path):
+    outputs = []
+    for name, jobs in (("serial", "1"), ("parallel", "2")):
+        site = make_site(tmp_path / name)
+        text = (site / "issues/bulletin/2024-03-issue-7.md").read_text()
+        write_issue(site, "2024-06-issue-8.md", text.replace("number: 7", "number: 8")
+                    .replace("2024-03-01", "2024-06-01"))
+        subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q", "--jobs", jobs],
+                       cwd=site, check=True)
+        outputs.append(hashes(site / "output"))
+    assert outputs[0] == outputs[1]
+    assert {"bulletin/2024-03-issue-7.pdf", "bulletin/2024-06-issue-8.pdf"} <= set(outputs[0])
+
+
+def test_a_build_off_a_terminal_prints_a_line_per_issue_and_quiet_prints_nothing(sample, run):
+    result = run("build", "--format", "html", "--jobs", "2", cwd=sample)
+    lines = result.stdout.splitlines()
+    assert sorted(lines[:-1]) == sorted(
+        f"built {path.relative_to(sample).as_posix()} → {path.stem}.html"
+        for path in (sample / "issues").glob("*/*.md"))
+    assert run("build", "--format", "html", "--force", "-q", cwd=sample).stdout == ""

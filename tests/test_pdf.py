@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import struct
-import zlib
 
 import pytest
 from pypdf import PdfReader
 
-from conftest import ISSUE_HEAD, write_issue
+from conftest import ISSUE_HEAD, tiny_png, write_issue
 
 ISSUE = "issues/bulletin/2024-03-issue-7.md"
 
@@ -44,16 +42,6 @@ def test_a_link_out_of_the_site_is_refused(site, run, tmp_path):
     result = run("build", "--format", "pdf", cwd=site)
     assert result.exit_code == 1
     assert "is outside the site" in result.stderr
-
-
-def tiny_png() -> bytes:
-    """A 1 x 1 black PNG, made here so the tests need no image library."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data)))
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
 
 
 def test_images_inside_the_site_are_used_and_copied_beside_the_page(site, run):

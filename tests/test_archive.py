@@ -1,0 +1,156 @@
+"""Publishing locks an issue; verify proves it still comes out the same; --frozen refuses a
+published issue whose inputs moved; a correction is a new edition, shown to readers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from conftest import write_issue
+
+JUNE_2011 = "issues/learning-review/2011-06-issue-1.md"
+OFSTED = "blocks/findings/ofsted-voice-of-the-child.yml"
+
+
+def lock_of(site: Path) -> dict:
+    return json.loads((site / "archive-lock.json").read_text())["issues"]
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(path).pages)
+
+
+def test_verify_reports_every_sample_issue_identical(sample, run):
+    result = run("verify", cwd=sample)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    locked = sorted(lock_of(sample))
+    assert len(locked) == 6
+    assert lines[:-1] == [f"identical  {issue} (edition 1)" for issue in locked]
+    assert lines[-1] == "6 issues: 6 identical."
+
+
+def test_a_changed_block_is_named_and_frozen_builds_refuse_it(sample, run):
+    block = sample / OFSTED
+    block.write_text(block.read_text().replace("reviews: 67", "reviews: 76"))
+
+    result = run("verify", JUNE_2011, "--format", "json", cwd=sample)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    [verdict] = report["issues"]
+    assert verdict["issue"] == JUNE_2011
+    assert verdict["outcome"] == "changed"
+    assert [moved.split(" (")[0] for moved in verdict["inputs_moved"]] == [
+        "block ofsted-voice-of-the-child"]
+    assert verdict["pages_differing"] == [4]
+
+    result = run("build", "--frozen", cwd=sample)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{JUNE_2011}: published (edition 1), but 1 of its inputs changed since it was "
+        "locked: block ofsted-voice-of-the-child (was the version from 2011-04-01 (")
+    assert "restore it, or publish a correction: publisher publish" in result.stderr
+    assert result.stderr.endswith("1 problem in 1 file; nothing was written (--frozen).\n")
+    assert not (sample / "output").exists()
+
+
+def test_pinning_the_version_it_showed_makes_it_identical_again(sample, run):
+    # The block gains a version dated before the issue: the issue would now show it.
+    block = sample / OFSTED
+    text = block.read_text()
+    first = text[text.index("  - from: 2011-04-01"):]
+    block.write_text(text + first.replace("from: 2011-04-01", "from: 2011-05-01")
+                     .replace("reviews: 67", "reviews: 76"))
+    result = run("build", "--frozen", "--format", "html", JUNE_2011, cwd=sample)
+    assert result.exit_code == 1
+    assert "pin the version it showed ([[ofsted-voice-of-the-child | version: 1]])" \
+        in result.stderr
+    assert run("verify", JUNE_2011, cwd=sample).stdout.startswith("changed")
+
+    issue = sample / JUNE_2011
+    issue.write_text(issue.read_text().replace(
+        "[[ofsted-voice-of-the-child | no heading]]",
+        "[[ofsted-voice-of-the-child | no heading | version: 1]]"))
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"identical  {JUNE_2011} (edition 1)\n")
+    result = run("build", "--frozen", "--format", "html", cwd=sample)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
+    before = lock_of(sample)[JUNE_2011]["editions"]
+    issue = sample / JUNE_2011
+    issue.write_text(issue.read_text().replace("Where are we now?", "Where we are now"))
+    result = run("publish", JUNE_2011, "--correction", "The headline was mistyped.",
+                 "--date", "2011-07-04", cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        f"Published {JUNE_2011} as edition 2 (a corrected edition): 2011-06-issue-1.pdf, "
+        "2011-06-issue-1.html (5 pages); locked in archive-lock.json.\n")
+
+    editions = lock_of(sample)[JUNE_2011]["editions"]
+    assert editions[0] == before[0]
+    assert [e["edition"] for e in editions] == [1, 2]
+    assert editions[1]["correction"] == "The headline was mistyped."
+    assert editions[1]["outputs"]["pdf"]["sha256"] != before[0]["outputs"]["pdf"]["sha256"]
+    assert ("corrections:\n  - date: 2011-07-04\n    note: \"The headline was mistyped.\"\n---"
+            in issue.read_text())
+
+    output = sample / "output/learning-review/2011-06-issue-1"
+    first_page = " ".join(PdfReader(output.with_suffix(".pdf")).pages[0].extract_text().split())
+    assert ("Corrections This issue was corrected after it was published. "
+            "4 July 2011: The headline was mistyped.") in first_page
+    html = output.with_suffix(".html").read_text()
+    assert '<time datetime="2011-07-04">4 July 2011</time>: The headline was mistyped.' in html
+    assert run("verify", JUNE_2011, cwd=sample).exit_code == 0
+
+
+def test_an_issue_is_published_once_then_corrected(sample, run):
+    result = run("publish", JUNE_2011, cwd=sample)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: {JUNE_2011} is published already (edition 1); to publish a changed "
+        f"version, say what changed: publisher publish {JUNE_2011} --correction \"...\"\n")
+
+
+def test_publishing_a_draft_marks_it_published_and_locks_it(site, run):
+    issue = site / "issues/bulletin/2024-03-issue-7.md"
+    issue.write_text(issue.read_text().replace("status: published", "status: draft  # for now"))
+    result = run("publish", "--correction", "x", "issues/bulletin/2024-03-issue-7.md", cwd=site)
+    assert result.exit_code == 1
+    assert "has not been published, so it has nothing to correct" in result.stderr
+
+    assert run("publish", "issues/bulletin/2024-03-issue-7.md", cwd=site).exit_code == 0
+    assert "status: published  # for now\n" in issue.read_text()
+    [edition] = lock_of(site)["issues/bulletin/2024-03-issue-7.md"]["editions"]
+    pdf = site / "output/bulletin/2024-03-issue-7.pdf"
+    assert edition["outputs"]["pdf"]["file"] == "bulletin/2024-03-issue-7.pdf"
+    assert edition["outputs"]["pdf"]["bytes"] == pdf.stat().st_size
+    assert len(edition["outputs"]["pdf"]["text"]) == len(PdfReader(pdf).pages)
+    inputs = edition["inputs"]
+    for label in ("issues/bulletin/2024-03-issue-7.md", "site.yml", "template issue.html",
+                  "styles/base.css", "styles/fonts/source-sans-3/SourceSans3-Regular.ttf",
+                  "software publisher", "software weasyprint"):
+        assert label in inputs, label
+    assert run("verify", cwd=site).stdout.startswith("identical")
+
+
+def test_a_publish_that_fails_leaves_the_issue_a_draft(site, run):
+    issue = write_issue(site, "2024-06-issue-8.md", (
+        "---\ntitle: Next\nnumber: 8\ndate: 2024-06-01\nstatus: draft\nsummary: Soon.\n---\n\n"
+        "![A chart](missing-chart.png)\n"))
+    result = run("publish", "issues/bulletin/2024-06-issue-8.md", cwd=site)
+    assert result.exit_code == 1
+    assert "missing-chart.png does not exist" in result.stderr
+    assert "status: draft" in issue.read_text()
+    assert not (site / "archive-lock.json").exists()
+
+
+def test_verify_fails_for_a_published_issue_that_is_not_locked(site, run):
+    result = run("verify", cwd=site)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == "not locked  issues/bulletin/2024-03-issue-7.md"

@@ -1,0 +1,41 @@
+"""An issue's fingerprint names every input that shapes its files, and nothing that does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.build import FORMATS, gather, render_issue
+from publisher.config import read_site
+from publisher.fingerprint import InputReader
+from publisher.pages import PageMaker
+from publisher.pdf import render_pdf
+from publisher.resources import SiteResources
+
+from conftest import ISSUE_HEAD, tiny_png, write_issue
+
+
+def rendered(site: Path):
+    loaded_site, _ = read_site(site)
+    [planned] = gather(loaded_site).issues
+    output = site / "output"
+    resources = SiteResources(site, output, site / "styles", site / "issues")
+    page = PageMaker(loaded_site, output).render(planned.issue, planned.blocks)
+    result = render_issue(page, FORMATS, resources, InputReader(loaded_site), planned.blocks)
+    pdf = render_pdf(page.html, page.path, resources, "issue", planned.issue.front.date)
+    return result, pdf
+
+
+def test_every_file_weasyprint_loads_is_in_the_fingerprint(site):
+    (site / "issues/bulletin/pictures").mkdir()
+    (site / "issues/bulletin/pictures/dot.png").write_bytes(tiny_png())
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + "\n![A black dot](pictures/dot.png)\n"
+                "\n[[duty-team]]\n")
+    result, pdf = rendered(site)
+    labels = set(result.fingerprint.inputs)
+    loaded = {path.relative_to(site.resolve()).as_posix() for path in pdf.loaded}
+    assert "issues/bulletin/pictures/dot.png" in loaded
+    assert any(label.endswith(".ttf") for label in loaded)
+    assert loaded <= labels
+    assert {"block duty-team", "blocks/contacts/_kind.yml", "template blocks/contacts.html",
+            "template issue.html", "issues/bulletin/series.yml"} <= labels
+    assert not any(label.startswith("blocks/findings") for label in labels)
