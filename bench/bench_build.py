@@ -49,7 +49,7 @@ def main() -> None:
         html_file = report.built[0].files[0]
 
         def ours() -> None:
-            build(PROJECT, [issue], ("pdf",), output)
+            build(PROJECT, [issue], ("pdf",), output, force=True)
 
         def bare() -> None:
             weasyprint.HTML(filename=html_file).write_pdf()

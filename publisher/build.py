@@ -144,13 +144,15 @@ def build(site_root: Path, paths: list[Path] | None = None,
     for built in report.built:
         report.records[record_key(built.issue)] = _record(
             built, output_folder, state.records.get(record_key(built.issue)))
+    before = dict(state.records)
     state.records.update(report.records)
     if paths is None:  # forget issues that are gone
         state.records = {key: record for key, record in state.records.items()
                          if key in report.records}
+    state_changed = state.records != before
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
-                             pages="html" in formats)
+                             pages="html" in formats, record=state_changed)
     if "html" in formats:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
     for built in report.built:
@@ -280,19 +282,20 @@ def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
 
 
 def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
-                every_issue: list[Issue], pages: bool) -> list[tuple[Path, bytes]]:
-    """The build record, and the archive's pages and feeds if `pages`, as they will be once
-    `built` is written."""
+                every_issue: list[Issue], pages: bool,
+                record: bool) -> list[tuple[Path, bytes]]:
+    """The build record if `record`, and the archive's pages and feeds if `pages`, as they
+    will be once `built` is written."""
     sizes = output_sizes(output_folder)
     for issue in built:
         for path, data in (pair for files in issue.rendered.outputs.values() for pair in files):
             sizes[path.relative_to(output_folder).as_posix()] = len(data)
-    record = [(output_folder / STATE_FILE, state.data())]
+    files = [(output_folder / STATE_FILE, state.data())] if record else []
     if not pages:
-        return record
+        return files
     entries = archive_entries(every_issue, sizes, state.page_counts())
     return [*render_archive(site, output_folder, entries),
-            *render_feeds(site, output_folder, entries), *record]
+            *render_feeds(site, output_folder, entries), *files]
 
 
 def _checked_output_folder(site: Site, requested: Path | None) -> Path:

@@ -70,6 +70,11 @@ def _reading_order(problem: Problem) -> tuple[str, int, str]:
 
 def display_path(path: Path, root: Path) -> str:
     """The path as the user knows it: relative to the site root where it lies inside it."""
+    if path.is_absolute() and root.is_absolute() and ".." not in path.parts:
+        try:  # the common case, without asking the file system
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
     resolved = path.resolve()
     try:
         return resolved.relative_to(root.resolve()).as_posix()

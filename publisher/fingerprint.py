@@ -86,10 +86,13 @@ class InputReader:
 
     def __init__(self, site: Site):
         self.site = site
+        self._root = site.root.resolve()
         self._digests: dict[Path, str] = {}
+        self._labels: dict[Path, str] = {}
+        self._templates: dict[tuple[str, str], Path | None] = {}
 
     def file(self, path: Path) -> str:
-        path = path.resolve()
+        """The digest of the file at `path`, or MISSING."""
         if path not in self._digests:
             try:
                 self._digests[path] = digest_bytes(path.read_bytes())
@@ -98,7 +101,10 @@ class InputReader:
         return self._digests[path]
 
     def label(self, path: Path) -> str:
-        return display_path(path, self.site.root)
+        """The path as inputs are labelled: from the site root."""
+        if path not in self._labels:
+            self._labels[path] = display_path(path, self._root)
+        return self._labels[path]
 
     def before_rendering(self, issue: Issue, placed: Iterable[PlacedBlock]) -> dict[str, str]:
         """The inputs known without rendering: the issue, its settings, its blocks, software."""
@@ -140,13 +146,17 @@ class InputReader:
             if label in inputs or label.startswith((BLOCK, SOFTWARE)):
                 continue
             if label.startswith(TEMPLATE):
-                name = label.removeprefix(TEMPLATE)
-                file = find_template(self.site.templates_folder, issue.style, name)
+                file = self._template(issue.style, label.removeprefix(TEMPLATE))
                 inputs[label] = (f"{self.label(file)} {self.file(file)}" if file is not None
                                  else MISSING)
             else:
                 inputs[label] = self.file(self.site.root / label)
         return Fingerprint(inputs)
+
+    def _template(self, style: str, name: str) -> Path | None:
+        if (style, name) not in self._templates:
+            self._templates[style, name] = find_template(self.site.templates_folder, style, name)
+        return self._templates[style, name]
 
 
 def block_digest(block: Block, version: Version) -> str:

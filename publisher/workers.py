@@ -12,6 +12,9 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
+#: How many tasks a worker process does before a fresh one takes its place.
+TASKS_PER_WORKER = 16
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -49,7 +52,9 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
     global _current
     _current = _Work(function, tasks)
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        # A worker is replaced after some tasks: WeasyPrint's memory grows with each document.
+        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER) \
+                as pool:
             yield from pool.imap_unordered(_run, range(len(tasks)))
     finally:
         _current = None
