@@ -7,6 +7,7 @@ in a folder of its own and compares them with their latest edition.
 
 from __future__ import annotations
 
+import codecs
 import datetime
 import json
 import re
@@ -14,6 +15,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
+
+import click
 
 from publisher.build import FORMATS, build, gather, record_key
 from publisher.config import Site, read_site
@@ -62,25 +65,15 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     label = site.shown(issue.source)
     locked = lock.issues.get(label)
     day = on or datetime.date.today()
-    text = issue.source.read_text(encoding="utf-8")
-    if correction is None:
-        if locked is not None:
-            raise PublisherError(
-                f"{issue.shown} is published already (edition {locked.latest.number}); to "
-                "publish a changed version, say what changed: publisher publish "
-                f"{issue.shown} --correction \"...\"")
-        changed = _with_status_published(text, issue)
-    else:
-        if locked is None:
-            raise PublisherError(f"{issue.shown} has not been published, so it has nothing "
-                                 f"to correct; publish it first: publisher publish {issue.shown}")
-        changed = _with_correction(text, issue, day, correction)
-    if changed != text:
-        write_atomically(issue.source, changed.encode("utf-8"))
+    original = issue.source.read_bytes()
+    changed = _edited_source(original, issue, locked, correction, day)
+    if changed != original:
+        write_atomically(issue.source, changed)
     try:
         report = build(site_root, [issue.source], FORMATS, output_folder, force=True)
     except BaseException:
-        write_atomically(issue.source, text.encode("utf-8"))
+        if changed != original:
+            write_atomically(issue.source, original)
         raise
     record = report.records[record_key(issue)]
     edition = Edition(number=len(locked.editions) + 1 if locked else 1, recorded=day,
@@ -99,25 +92,49 @@ def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> l
     if problems:
         raise ContentError(problems)
     lock = read_lock(site)
-    issues, problems = read_issues(site, paths)
-    verdicts = [Verdict(problem.path or "", "fails", details=[str(problem)])
-                for problem in problems if problem.path]
-    failing = {verdict.shown for verdict in verdicts}
+    for path in paths or []:
+        if not path.exists() and not any(_asked(site, label, [path]) for label in lock.issues):
+            raise click.BadParameter(f"{str(path)!r} does not exist, and is not an issue in "
+                                     "the archive lock", param_hint="ISSUES")
+    gone = {label for label in lock.issues
+            if not (site.root / label).exists() and _asked(site, label, paths)}
+    existing = [path for path in paths or [] if path.exists()]
+    issues, problems = (read_issues(site) if paths is None
+                        else read_issues(site, existing) if existing else ([], []))
+    verdicts = [Verdict(label, "missing", lock.issues[label].latest.number,
+                        details=["locked, but the issue's file is gone; restore it"])
+                for label in sorted(gone)]
+    verdicts.extend(_failing(lock, problems))
     asked = {site.shown(issue.source): issue for issue in issues}
     verdicts.extend(Verdict(shown, "not locked", details=[
         f"published, but not in the archive lock; lock it: publisher publish {shown}"])
         for shown, issue in asked.items()
         if shown not in lock.issues and issue.front.status == "published")
-    if paths is None:
-        gone = [(label, locked) for label, locked in lock.issues.items()
-                if not (site.root / label).exists()]
-        verdicts.extend(Verdict(label, "missing", locked.latest.number,
-                                details=["locked, but the issue's file is gone; restore it"])
-                        for label, locked in gone)
+    failing = {verdict.shown for verdict in verdicts}
     to_build = [issue for shown, issue in asked.items()
                 if shown in lock.issues and shown not in failing]
     verdicts.extend(_rebuild_and_compare(site, lock, to_build, jobs))
     return sorted(verdicts, key=lambda verdict: verdict.shown)
+
+
+def _asked(site: Site, label: str, paths: list[Path] | None) -> bool:
+    """Whether the locked issue `label` is among `paths` (or in a folder among them)."""
+    if paths is None:
+        return True
+    path = (site.root / label).resolve()
+    return any(path == asked.resolve() or path.is_relative_to(asked.resolve())
+               for asked in paths)
+
+
+def _failing(lock: ArchiveLock, problems: list[Problem]) -> list[Verdict]:
+    """A verdict for each locked issue that has problems; other files are not verify's
+    business (a draft being written, say)."""
+    by_file: dict[str, list[str]] = {}
+    for problem in problems:
+        if problem.path in lock.issues:
+            by_file.setdefault(problem.path, []).append(str(problem))
+    return [Verdict(shown, "fails", lock.issues[shown].latest.number, details=details)
+            for shown, details in by_file.items()]
 
 
 def _rebuild_and_compare(site: Site, lock: ArchiveLock, issues: list[Issue],
@@ -130,19 +147,22 @@ def _rebuild_and_compare(site: Site, lock: ArchiveLock, issues: list[Issue],
             report = build(site.root, [issue.source for issue in issues], FORMATS, output,
                            force=True, jobs=jobs)
         except ContentError as error:
-            return _one_by_one(site, lock, issues, error.problems, jobs)
+            return _after_failure(site, lock, issues, error.problems, jobs)
         return [_compare(site.shown(issue.source), lock.issues[site.shown(issue.source)],
                          report.records[record_key(issue)], output) for issue in issues]
 
 
-def _one_by_one(site: Site, lock: ArchiveLock, issues: list[Issue], problems: list[Problem],
-                jobs: int) -> list[Verdict]:
-    """After a build of them all failed: the failing issues with their problems, the others
-    compared one by one."""
-    failing = {problem.path for problem in problems if problem.path}
-    verdicts = [Verdict(shown, "fails", lock.issues[shown].latest.number,
-                        details=[str(p) for p in problems if p.path == shown])
-                for shown in sorted(failing) if shown in lock.issues]
+def _after_failure(site: Site, lock: ArchiveLock, issues: list[Issue],
+                   problems: list[Problem], jobs: int) -> list[Verdict]:
+    """After a build of them all failed: the issues it names fail, the others are compared
+    without them. If it names none of them (a broken block or template), all fail."""
+    verdicts = _failing(lock, problems)
+    failing = {verdict.shown for verdict in verdicts}
+    if not failing & {site.shown(issue.source) for issue in issues}:
+        details = [str(problem) for problem in problems]
+        return [Verdict(site.shown(issue.source), "fails",
+                        lock.issues[site.shown(issue.source)].latest.number, details=details)
+                for issue in issues]
     others = [issue for issue in issues if site.shown(issue.source) not in failing]
     return [*verdicts, *_rebuild_and_compare(site, lock, others, jobs)]
 
@@ -156,6 +176,11 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
         return Verdict(shown, "identical", edition.number, moved)
     now = _output_records(output, record)
     pages, details = _text_differences(edition, now)
+    # Only new software may change the bytes and keep the reading: a new stylesheet, image
+    # or link address keeps the words but is a change a reader would see.
+    by_software = edition.inputs.without_software().moved(record.fingerprint.without_software())
+    if by_software and not details:
+        details.append("the text is the same, but the issue's own inputs moved")
     outcome: Outcome = "same content" if not pages and not details else "changed"
     return Verdict(shown, outcome, edition.number, moved, pages, details)
 
@@ -197,45 +222,76 @@ def _one_issue(site_root: Path, path: Path) -> tuple[Site, Issue]:
     gathered = gather(site, [path])
     if gathered.problems:
         raise ContentError(gathered.problems)
-    if len(gathered.readable) != 1:
-        raise PublisherError(f"{path}: give one issue's Markdown file to publish, not a folder")
+    if len(gathered.readable) != 1 or path.is_dir():
+        raise click.BadParameter(f"{str(path)!r} is a folder; give one issue's Markdown file",
+                                 param_hint="ISSUE")
     return site, gathered.readable[0]
 
 
 _STATUS = re.compile(r"^(\s*status\s*:\s*)([^#\n]*?)(\s*(?:#.*)?)$")
 
 
-def _with_status_published(text: str, issue: Issue) -> str:
+def _edited_source(original: bytes, issue: Issue, locked: LockedIssue | None,
+                   correction: str | None, day: datetime.date) -> bytes:
+    """The issue's file marked published, or with `correction` added; its byte-order mark
+    and line endings kept."""
+    bom = codecs.BOM_UTF8 if original.startswith(codecs.BOM_UTF8) else b""
+    text = original[len(bom):].decode("utf-8")
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.replace("\r\n", "\n").split("\n")
+    if correction is None:
+        if locked is not None:
+            raise PublisherError(
+                f"{issue.shown} is published already (edition {locked.latest.number}); to "
+                "publish a changed version, say what changed: publisher publish "
+                f"{issue.shown} --correction \"...\"")
+        lines = _with_status_published(lines, issue)
+    else:
+        if locked is None:
+            raise PublisherError(f"{issue.shown} has not been published, so it has nothing "
+                                 f"to correct; publish it first: publisher publish {issue.shown}")
+        lines = _with_correction(lines, issue, day, correction)
+    return bom + newline.join(lines).encode("utf-8")
+
+
+def _with_status_published(lines: list[str], issue: Issue) -> list[str]:
     line = issue.front_lines.get(("status",))
-    lines = text.split("\n")
     if line is None or not _STATUS.match(lines[line - 1]):
-        raise PublisherError(f"{issue.shown}: cannot find the line 'status: ...' to mark it "
-                             "published; write it as a line of its own")
-    lines[line - 1] = _STATUS.sub(r"\1published\3", lines[line - 1])
-    return "\n".join(lines)
+        raise PublisherError("cannot find the line 'status: ...' to mark the issue published; "
+                             "write it as a line of its own", path=issue.shown, line=line)
+    return [*lines[:line - 1], _STATUS.sub(r"\1published\3", lines[line - 1]), *lines[line:]]
 
 
-def _with_correction(text: str, issue: Issue, day: datetime.date, note: str) -> str:
-    """`text` with a correction added to the end of its front matter's `corrections:` list."""
-    if not note.strip():
-        raise PublisherError("--correction needs a note saying what was corrected")
-    lines = text.split("\n")
+def _with_correction(lines: list[str], issue: Issue, day: datetime.date,
+                     note: str) -> list[str]:
+    """`lines` with a correction added to the end of the front matter's `corrections:`."""
+    last = issue.front.corrections[-1].date if issue.front.corrections else issue.front.date
+    if day < last:
+        raise click.BadParameter(f"{day.isoformat()} is before {last.isoformat()}, the date of "
+                                 "the issue or its last correction", param_hint="--date")
+    note = json.dumps(" ".join(note.split()), ensure_ascii=False)
     closing = issue.body_line - 2  # the index of the front matter's closing '---'
-    item = [f"  - date: {day.isoformat()}",
-            f"    note: {json.dumps(' '.join(note.split()), ensure_ascii=False)}"]
     start = issue.front_lines.get(("corrections",))
     if start is None:
-        return "\n".join([*lines[:closing], "corrections:", *item, *lines[closing:]])
-    if lines[start - 1].split(":", 1)[1].strip():
-        raise PublisherError(f"{issue.shown}:{start}: corrections: write the list one item "
-                             "per line ('  - date: ...' then '    note: ...') so a correction "
-                             "can be added to it")
+        return [*lines[:closing], "corrections:", f"  - date: {day.isoformat()}",
+                f"    note: {note}", *lines[closing:]]
+    value = lines[start - 1].split(":", 1)[1].split("#")[0].strip()
+    if value == "[]":
+        lines = [*lines[:start - 1], lines[start - 1].replace("[]", "", 1).rstrip(),
+                 *lines[start:]]
+    elif value:
+        raise PublisherError("corrections: write the list one item per line ('  - date: ...' "
+                             "then '    note: ...') so a correction can be added to it",
+                             path=issue.shown, line=start)
     end = start
     while end < closing and (not lines[end].strip() or lines[end][:1] in (" ", "-")):
         end += 1
     while end > start and not lines[end - 1].strip():
         end -= 1
-    return "\n".join([*lines[:end], *item, *lines[end:]])
+    items = [line for line in lines[start:end] if line.lstrip().startswith("-")]
+    indent = items[0][:len(items[0]) - len(items[0].lstrip())] if items else "  "
+    return [*lines[:end], f"{indent}- date: {day.isoformat()}", f"{indent}  note: {note}",
+            *lines[end:]]
 
 
 def verdicts_json(verdicts: list[Verdict]) -> str:

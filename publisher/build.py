@@ -201,6 +201,7 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
         except ResourceRefused as refusal:
             raise RenderError(refusal.problem.message, path=page.issue.shown) from None
     page_count, warnings = None, []
+    linked = resources.linked_files(page.html, page.path)
     if "pdf" in formats:
         from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
 
@@ -208,11 +209,11 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
                          created=page.issue.front.date)
         outputs["pdf"] = [(page.path.with_suffix(".pdf"), pdf.data)]
         page_count, warnings = pdf.page_count, pdf.warnings
+        linked = list(dict.fromkeys([*linked, *pdf.loaded]))
     if "html" in formats:
         outputs["html"] = [(page.path, page.html.encode("utf-8")),
                            *((target, source.read_bytes()) for target, source in images)]
-    fingerprint = reader.made(page.issue, blocks, page.templates,
-                              resources.linked_files(page.html, page.path))
+    fingerprint = reader.made(page.issue, blocks, page.templates, linked)
     return Rendered(outputs=outputs, page_count=page_count, fingerprint=fingerprint,
                     warnings=warnings)
 
@@ -229,7 +230,8 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
     """Render each planned issue, in worker processes if `jobs` > 1; in the planned order."""
     if "pdf" in formats and planned:
         import publisher.pdf  # noqa: F401  (once here, rather than once in every worker)
-    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder)
+    resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder,
+                              site.settings.archive_address)
     maker = PageMaker(site, output_folder)
 
     def render(task: PlannedIssue) -> Rendered | Problem:
@@ -286,7 +288,11 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
                 record: bool) -> list[tuple[Path, bytes]]:
     """The build record if `record`, and the archive's pages and feeds if `pages`, as they
     will be once `built` is written."""
-    sizes = output_sizes(output_folder)
+    # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
+    recorded = {path for record_of in state.records.values()
+                for files in record_of.outputs.values() for path in files}
+    sizes = {path: size for path, size in output_sizes(output_folder).items()
+             if path in recorded}
     for issue in built:
         for path, data in (pair for files in issue.rendered.outputs.values() for pair in files):
             sizes[path.relative_to(output_folder).as_posix()] = len(data)

@@ -110,9 +110,11 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
     display = _BuildDisplay(quiet)
-    report = build(site_root, paths or None, formats, output_folder, force=force,
-                   frozen=frozen, jobs=jobs or available_cores(), progress=display)
-    display.close()
+    try:
+        report = build(site_root, paths or None, formats, output_folder, force=force,
+                       frozen=frozen, jobs=jobs or available_cores(), progress=display)
+    finally:
+        display.close()
     if quiet:
         return
     where = report.site.shown(report.output_folder)
@@ -154,7 +156,7 @@ class _BuildDisplay:
             pages = f" ({count} page{'s' if count != 1 else ''})" if count else ""
             names = ", ".join(path.name for files in result.outputs.values()
                               for path, _ in files[:1])
-            click.echo(f"built {issue.shown} → {names}{pages}")
+            click.echo(f"rendered {issue.shown} → {names}{pages}")
 
     def close(self) -> None:
         if self.bar is not None:
@@ -193,6 +195,8 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     """
     if day and correction is None:
         raise click.UsageError("--date is the date of a correction; give --correction too")
+    if correction is not None and not correction.strip():
+        raise click.BadParameter("say what was corrected", param_hint="--correction")
     when = _date_option(day, "--date") if day else None
     published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
                         output_folder)
@@ -228,7 +232,9 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
       publisher verify
       publisher verify issues/learning-review/2011-06-issue-1.md --format json
     """
-    paths = [_existing_path(path, site_root) for path in issues]
+    # A locked issue whose file is gone can still be named: verify reports it missing.
+    paths = [path if path.exists() or not (site_root / path).exists() else site_root / path
+             for path in issues]
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
         click.echo(verdicts_json(verdicts))

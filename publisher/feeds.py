@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 
 from publisher import __version__
@@ -51,25 +52,29 @@ def _feed(site: Site, base: str, folder: str, title: str,
     _text(author, "uri", site.settings.website)
     generator = _text(feed, "generator", "publisher")
     generator.set("version", __version__)
+    host = urlsplit(site.settings.website).hostname or "localhost"
     for entry in entries:
-        _entry(feed, base, entry)
+        _entry(feed, base, entry, host)
     ElementTree.indent(feed)
     data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
-def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry) -> None:
+def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry, host: str) -> None:
     issue, series = entry.issue.front, entry.issue.series.settings
     element = ElementTree.SubElement(feed, _atom("entry"))
-    _text(element, "id", base + entry.html)
+    if issue.language:
+        element.set(_XML_LANG, issue.language)
+    # A tag URI (RFC 4151) names the issue itself, so moving the archive keeps its id.
+    _text(element, "id", f"tag:{host},{issue.date.isoformat()}:{quote(entry.html)}")
     _text(element, "title", f"{issue.title} ({series.title}, Issue {issue.number}, "
                             f"{month_year(issue.date)})")
     _text(element, "published", _timestamp(issue.date))
     _text(element, "updated", _timestamp(issue.last_changed))
     _text(element, "summary", issue.summary)
-    _link(element, "alternate", base + entry.html, "text/html")
+    _link(element, "alternate", base + quote(entry.html), "text/html")
     if entry.pdf:
-        pdf = _link(element, "enclosure", base + entry.pdf, "application/pdf")
+        pdf = _link(element, "enclosure", base + quote(entry.pdf), "application/pdf")
         pdf.set("title", f"PDF, {entry.pdf_size}")
         if entry.pdf_bytes:
             pdf.set("length", str(entry.pdf_bytes))

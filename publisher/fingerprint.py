@@ -2,8 +2,10 @@
 
 A fingerprint is a flat map from an input's label to a digest of it:
 
-- a site file, by its path from the site root (`site.yml`, the issue, its `series.yml`, a
-  block kind's `_kind.yml`, each stylesheet, font and image the page loads): `sha256:...`;
+- a site file, by its path from the site root (the issue, a block kind's `_kind.yml`, each
+  stylesheet, font and image the page loads): `sha256:...`;
+- `site.yml` and the issue's `series.yml`: `settings sha256:...` of the settings that shape
+  the issue (a comment or a later design leaves it alone);
 - `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
@@ -37,7 +39,10 @@ TEMPLATE = "template "
 SOFTWARE = "software "
 MISSING = "missing"
 #: The software whose version can change the bytes of an issue's files.
-SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "markdown", "jinja2")
+SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
+                     "pillow", "pyphen", "markdown", "jinja2")
+#: Settings that never reach an issue's files.
+_SITE_SETTINGS_NOT_SHOWN = {"output"}
 #: A version or as-of pin inside a placement; pins choose a version, whose content counts.
 _PIN = re.compile(r"\s*\|\s*(?:version|as\s+of)\s*:[^|\]\n,]*", re.IGNORECASE)
 
@@ -90,6 +95,7 @@ class InputReader:
         self._digests: dict[Path, str] = {}
         self._labels: dict[Path, str] = {}
         self._templates: dict[tuple[str, str], Path | None] = {}
+        self._settings: dict[str, str] = {}
 
     def file(self, path: Path) -> str:
         """The digest of the file at `path`, or MISSING."""
@@ -110,9 +116,8 @@ class InputReader:
         """The inputs known without rendering: the issue, its settings, its blocks, software."""
         inputs = {
             self.label(issue.source): digest_bytes(_without_pins(issue, placed).encode("utf-8")),
-            SITE_FILE: self.file(self.site.root / SITE_FILE),
-            self.label(issue.series.folder / SERIES_FILE):
-                self.file(issue.series.folder / SERIES_FILE),
+            SITE_FILE: self._site_settings(),
+            self.label(issue.series.folder / SERIES_FILE): self._series_settings(issue),
         }
         shown: dict[str, set[str]] = {}
         for block in placed:  # a block placed twice may show two versions
@@ -124,13 +129,13 @@ class InputReader:
         inputs.update(software_versions())
         return inputs
 
-    def made(self, issue: Issue, placed: Iterable[PlacedBlock], templates: Mapping[str, Path],
-             linked: Iterable[Path]) -> Fingerprint:
-        """The fingerprint of a rendered issue: `templates` it used (name to file) and the
-        site files its page `linked`."""
+    def made(self, issue: Issue, placed: Iterable[PlacedBlock],
+             templates: Mapping[str, Path | None], linked: Iterable[Path]) -> Fingerprint:
+        """The fingerprint of a rendered issue: the `templates` it looked for (name to file,
+        None if not found) and the site files its page `linked`."""
         inputs = self.before_rendering(issue, placed)
         for name, file in templates.items():
-            inputs[TEMPLATE + name] = f"{self.label(file)} {self.file(file)}"
+            inputs[TEMPLATE + name] = self._template_digest(file)
         for path in linked:
             inputs[self.label(path)] = self.file(path)
         return Fingerprint(inputs)
@@ -147,11 +152,30 @@ class InputReader:
                 continue
             if label.startswith(TEMPLATE):
                 file = self._template(issue.style, label.removeprefix(TEMPLATE))
-                inputs[label] = (f"{self.label(file)} {self.file(file)}" if file is not None
-                                 else MISSING)
+                inputs[label] = self._template_digest(file)
             else:
                 inputs[label] = self.file(self.site.root / label)
         return Fingerprint(inputs)
+
+    def _site_settings(self) -> str:
+        """The settings of site.yml that shape an issue (not its comments or layout)."""
+        if SITE_FILE not in self._settings:
+            shown = self.site.settings.model_dump(mode="json",
+                                                  exclude=_SITE_SETTINGS_NOT_SHOWN)
+            self._settings[SITE_FILE] = _settings_digest(shown)
+        return self._settings[SITE_FILE]
+
+    def _series_settings(self, issue: Issue) -> str:
+        """The series' settings as they shape `issue`: with the design of its date, so adding
+        a later design leaves earlier issues alone."""
+        key = f"{issue.series.slug} {issue.style}"
+        if key not in self._settings:
+            shown = issue.series.settings.model_dump(mode="json", exclude={"designs", "style"})
+            self._settings[key] = _settings_digest({**shown, "style": issue.style})
+        return self._settings[key]
+
+    def _template_digest(self, file: Path | None) -> str:
+        return f"{self.label(file)} {self.file(file)}" if file is not None else MISSING
 
     def _template(self, style: str, name: str) -> Path | None:
         if (style, name) not in self._templates:
@@ -180,6 +204,10 @@ def software_versions() -> dict[str, str]:
 def digest_bytes(data: bytes) -> str:
     """The digest fingerprints and records use: `sha256:` and the hexadecimal hash."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _settings_digest(settings: dict[str, Any]) -> str:
+    return "settings " + digest_bytes(json.dumps(settings, sort_keys=True).encode("utf-8"))
 
 
 def _short(digest: str) -> str:

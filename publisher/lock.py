@@ -118,8 +118,12 @@ def read_lock(site: Site) -> ArchiveLock:
             raise ValueError(f"format {document.get('format')!r}, not {_FORMAT}")
         issues = {str(label): LockedIssue.from_json(issue)
                   for label, issue in document["issues"].items()}
+        empty = [label for label, issue in issues.items() if not issue.editions]
+        if empty:
+            raise ValueError(f"{empty[0]} has no editions")
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        raise ContentError([Problem(LOCK_FILE, None, f"cannot be read ({error}); restore it "
+        line = error.lineno if isinstance(error, json.JSONDecodeError) else None
+        raise ContentError([Problem(LOCK_FILE, line, f"cannot be read ({error}); restore it "
                                     "from version control, where it is tracked")],
                            outcome="nothing was done") from None
     return ArchiveLock(path, issues)

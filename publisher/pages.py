@@ -33,8 +33,9 @@ class Page:
     html: str
     path: Path
     images: list[str]
-    #: Each template the page was made with, by its name, and the file it came from.
-    templates: dict[str, Path]
+    #: Each template the page looked for, by its name, and the file it came from (None if
+    #: there was none).
+    templates: dict[str, Path | None]
 
 
 class PageMaker:
@@ -95,7 +96,8 @@ class PageMaker:
                                            path.parent)).as_posix(),
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
-        templates = {name: Path(file) for name, file in sorted((environment.used or {}).items())}
+        templates = {name: Path(file) if file else None
+                     for name, file in sorted((environment.used or {}).items())}
         return Page(issue=issue, html=html, path=path, images=body.images, templates=templates)
 
     def _environment(self, style: str) -> RecordingEnvironment:
@@ -111,7 +113,6 @@ class PageMaker:
             "heading": placed.heading,
             "anchor": anchor,
             "compact": placed.placement.compact,
-            "version": placed.version,
             "block": _rendered_fields(placed.version.values, placed.block.kind.spec.fields),
         }
         return render_template(environment, BLOCK_TEMPLATE, context, self.site.root).strip()

@@ -52,10 +52,13 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
-        if not url.startswith("file:"):
+        local = self.resources.path_of(url)
+        if local is None and url.startswith("file:"):
+            local = Path(url2pathname(urlsplit(url).path))
+        if local is None:
             raise _Refused(refuse_remote(url))
         try:
-            source = self.resources.source_for(Path(url2pathname(urlsplit(url).path)))
+            source = self.resources.source_for(local)
         except ResourceRefused as refusal:
             raise _Refused(refusal) from None
         data = source.read_bytes()
@@ -66,7 +69,8 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
 
 def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                created: datetime.date) -> RenderedPdf:
-    """Lay out `html` as if it stood at `page_path` and return the PDF's bytes.
+    """Lay out `html` as if it stood at `page_path` (read from its web address) and return
+    the PDF's bytes.
 
     The same page, stylesheets, fonts and images give the same bytes: the PDF identifier is
     a hash of them all, and any time stamp a font subsetter writes is the issue's date.
@@ -75,7 +79,8 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
     fetcher = SiteFetcher(resources)
     with _captured_warnings() as warnings, _source_date(created):
         try:
-            document = HTML(string=html, base_url=page_path.as_uri(), url_fetcher=fetcher).render()
+            document = HTML(string=html, base_url=resources.address_of(page_path),
+                            url_fetcher=fetcher).render()
         except _Refused as refused:
             raise RenderError(refused.refusal.problem.message, path=shown) from None
         content = hashlib.sha256(html.encode())

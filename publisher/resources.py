@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from publisher.errors import PublisherError, display_path
 
@@ -46,6 +46,22 @@ class SiteResources:
     output_folder: Path
     styles_folder: Path
     issues_folder: Path
+    #: Where the output folder is on the web, ending in '/'. A PDF is laid out as if read
+    #: from there, so a relative link in it becomes that web address, whatever the folder
+    #: it was built in.
+    web_address: str
+
+    def address_of(self, path: Path) -> str:
+        """The web address of `path`, a file in the output folder."""
+        relative = Path(os.path.relpath(path, self.output_folder)).as_posix()
+        return self.web_address + quote(relative)
+
+    def path_of(self, address: str) -> Path | None:
+        """The output folder's file at web `address`, or None if it is not below it."""
+        if not address.startswith(self.web_address):
+            return None
+        relative = unquote(urlsplit(address[len(self.web_address):]).path)
+        return Path(os.path.normpath(self.output_folder / relative))
 
     def source_for(self, path: Path) -> Path:
         """The site file behind `path`, an absolute path as the page sees it.
@@ -143,14 +159,41 @@ def _page_references(html: str) -> list[tuple[str, str]]:
     return parser.references
 
 
+#: The attributes that name a file to show, by element.
+_SOURCES = {"img": ("src",), "object": ("data",), "embed": ("src",), "source": ("src",),
+            "image": ("href", "xlink:href"), "input": ("src",), "video": ("poster",)}
+
+
 class _ReferenceParser(HTMLParser):
+    """Finds what a page loads: stylesheets, images (also in `srcset`, `<object>`,
+    `<embed>`), and the files named by CSS in `style` attributes and `<style>` elements."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.references: list[tuple[str, str]] = []
+        self._in_style = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
         if tag == "link" and "stylesheet" in values.get("rel", "").lower().split():
             self.references.append((values.get("href", ""), "stylesheet"))
-        elif tag == "img" and values.get("src"):
-            self.references.append((values["src"], "image"))
+        for attribute in _SOURCES.get(tag, ()):
+            if values.get(attribute):
+                self.references.append((values[attribute], "image"))
+        for candidate in values.get("srcset", "").split(","):
+            if candidate.strip():
+                self.references.append((candidate.split()[0], "image"))
+        if values.get("style"):
+            self._css(values["style"])
+        self._in_style = tag == "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style:
+            self._css(data)
+
+    def _css(self, css: str) -> None:
+        self.references.extend((reference, "stylesheet" if is_import else "image")
+                               for reference, is_import in _css_references(css))

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import traceback
-from collections.abc import MutableMapping
+from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -23,20 +23,40 @@ from publisher.markdown import printable_address
 
 
 class RecordingEnvironment(jinja2.Environment):
-    """An environment that notes the file of every template it hands out while `used` is set.
+    """An environment that notes every template it looks for while `used` is set: the file
+    each name was found in, or None for a name it did not find.
 
-    Extends and includes go through `get_template` too, so a page's record is complete: it
-    is what the build fingerprints to know when the page must be made again.
+    Extends and includes go through `get_template` and `select_template`, so a page's record
+    is complete, misses included (a template that appears later changes the page): it is
+    what the build fingerprints to know when the page must be made again.
     """
 
-    used: dict[str, str] | None = None
+    used: dict[str, str | None] | None = None
 
     def get_template(self, name: str | jinja2.Template, parent: str | None = None,
                      globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
-        template = super().get_template(name, parent, globals)
+        try:
+            template = super().get_template(name, parent, globals)
+        except jinja2.TemplateNotFound:
+            if self.used is not None and isinstance(name, str):
+                self.used.setdefault(name, None)
+            raise
         if self.used is not None and template.filename:
             self.used[template.name or template.filename] = template.filename
         return template
+
+    def select_template(self, names: Iterable[str | jinja2.Template] | jinja2.Undefined,
+                        parent: str | None = None,
+                        globals: MutableMapping[str, Any] | None = None) -> jinja2.Template:
+        if not isinstance(names, jinja2.Undefined):
+            for name in names:
+                if isinstance(name, jinja2.Template):
+                    return name
+                try:
+                    return self.get_template(name, parent, globals)
+                except jinja2.TemplateNotFound:
+                    continue
+        return super().select_template(names, parent, globals)
 
 
 def search_path(templates_folder: Path, style: str | None) -> list[Path]:

@@ -154,3 +154,104 @@ def test_verify_fails_for_a_published_issue_that_is_not_locked(site, run):
     result = run("verify", cwd=site)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == "not locked  issues/bulletin/2024-03-issue-7.md"
+
+
+def edit_lock(site: Path, change) -> None:
+    path = site / "archive-lock.json"
+    document = json.loads(path.read_text())
+    change(document["issues"][JUNE_2011]["editions"][-1])
+    path.write_text(json.dumps(document))
+
+
+def test_new_software_with_the_same_text_is_the_same_content(sample, run):
+    def as_if_locked_by_older_software(edition: dict) -> None:
+        edition["inputs"]["software weasyprint"] = "60.0"
+        edition["outputs"]["pdf"]["sha256"] = "sha256:" + "0" * 64
+
+    edit_lock(sample, as_if_locked_by_older_software)
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"same content  {JUNE_2011} (edition 1)"
+    assert lines[1].startswith("                inputs that moved: software weasyprint (60.0 → ")
+    assert lines[2:] == ["1 issue: 1 same content."]
+
+
+def test_a_new_colour_with_the_same_text_is_a_change(sample, run):
+    brand = sample / "styles/brand.css"
+    brand.write_text(brand.read_text().replace("--brand: #14506e", "--brand: #7a1f5c"))
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[:3] == [
+        f"changed  {JUNE_2011} (edition 1)",
+        "           the text is the same, but the issue's own inputs moved",
+        "           inputs that moved: styles/brand.css (changed)"]
+
+
+def test_a_locked_issue_that_is_gone_or_broken_fails(sample, run):
+    (sample / "issues/learning-review/2011-09-issue-2.md").unlink()
+    issue = sample / JUNE_2011
+    issue.write_text(issue.read_text().replace("number: 1", "number: one"))
+    result = run("verify", "issues/learning-review", cwd=sample)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"fails      {JUNE_2011} (edition 1)"
+    assert lines[1] == (f"             {JUNE_2011}:3: number: 'one' is not a whole number; "
+                        "write it in figures, for example 3")
+    assert "missing    issues/learning-review/2011-09-issue-2.md (edition 1)" in lines
+    assert lines[-1] == "4 issues: 1 fails, 1 missing, 2 identical."
+
+
+def test_a_broken_block_fails_every_issue_it_stops(sample, run):
+    block = sample / "blocks/findings/munro-review.yml"
+    block.write_text(block.read_text() + "  bogus: [\n")
+    result = run("verify", JUNE_2011, "issues/learning-review/2011-09-issue-2.md", cwd=sample)
+    assert result.exit_code == 1
+    assert [line.split()[0] for line in result.stdout.splitlines()[:-1]
+            if not line.startswith(" ")] == ["fails", "fails"]
+    assert "blocks/findings/munro-review.yml" in result.stdout
+
+
+def test_a_damaged_lock_is_reported_with_its_line(sample, run):
+    lock = sample / "archive-lock.json"
+    lock.write_text(lock.read_text().replace('"format": 1,', '"format": 1', 1))
+    result = run("verify", cwd=sample)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("archive-lock.json:4: cannot be read (Expecting ',' ")
+    assert "restore it from version control" in result.stderr
+
+
+def test_a_correction_keeps_the_files_own_layout(sample, run):
+    issue = sample / JUNE_2011
+    text = issue.read_text().replace("status: published\n", "status: published\n"
+                                     "corrections:\n- date: 2011-06-20\n  note: First.\n")
+    issue.write_bytes(text.replace("\n", "\r\n").encode())
+    result = run("publish", JUNE_2011, "--correction", "Second.", "--date", "2011-07-01",
+                 cwd=sample)
+    assert result.exit_code == 0, result.output
+    after = issue.read_bytes().decode()
+    assert ("corrections:\r\n- date: 2011-06-20\r\n  note: First.\r\n- date: 2011-07-01\r\n"
+            "  note: \"Second.\"\r\n") in after
+    assert "\n" not in after.replace("\r\n", "")
+    result = run("publish", JUNE_2011, "--correction", "Third.", "--date", "2011-06-30",
+                 cwd=sample)
+    assert result.exit_code == 2
+    assert "2011-06-30 is before 2011-07-01" in result.stderr
+
+
+def test_settings_that_do_not_reach_the_issues_leave_them_frozen(sample, run):
+    series = sample / "issues/learning-review/series.yml"
+    series.write_text(series.read_text().replace(
+        "    style: newsletter-2019\n",
+        "    style: newsletter-2019\n"
+        "  - from: 2030-01-01  # a later design\n    style: briefing\n"))
+    site = sample / "site.yml"
+    site.write_text("# The board's settings.\n" + site.read_text())
+    result = run("build", "--frozen", "--format", "html", cwd=sample)
+    assert result.exit_code == 0, result.output
+
+
+def test_a_folder_is_not_an_issue_to_publish(sample, run):
+    result = run("publish", "issues/safeguarding-matters", cwd=sample)
+    assert result.exit_code == 2
+    assert "is a folder; give one issue's Markdown file" in result.stderr

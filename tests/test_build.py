@@ -34,7 +34,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.exit_code == 0, result.output
     assert result.stderr == "", "WeasyPrint warned about the page or its styles"
     assert re.fullmatch(
-        r"built issues/bulletin/2024-03-issue-7.md → 2024-03-issue-7.pdf, 2024-03-issue-7.html "
+        r"rendered issues/bulletin/2024-03-issue-7.md → 2024-03-issue-7.pdf, 2024-03-issue-7.html "
         r"\(\d+ pages\)\nBuilt 1 issue \(1 PDF, 1 HTML\) into output in \d+\.\d\d s\.\n",
         result.stdout), result.stdout
     return site / "output" / "bulletin" / "2024-03-issue-7"
@@ -195,12 +195,20 @@ def test_builds_are_byte_identical_across_folders_and_time_zones(tmp_path):
     for name, zone, epoch, locale in (("one", "UTC", "1000000000", "C"),
                                       ("two", "Pacific/Auckland", "1700000000", "C.UTF-8")):
         site = make_site(tmp_path / name)
+        issue = site / "issues/bulletin/2024-03-issue-7.md"
+        issue.write_text(issue.read_text() + "\nSee [every issue](index.html).\n")
         environment = {**os.environ, "TZ": zone, "SOURCE_DATE_EPOCH": epoch, "LC_ALL": locale}
         subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q"], cwd=site,
                        env=environment, check=True)
         outputs.append(hashes(site / "output"))
     assert outputs[0] == outputs[1]
     assert "bulletin/2024-03-issue-7.pdf" in outputs[0]
+    # A relative link points where the issue is published, not into the folder it was built in.
+    pdf = PdfReader(site / "output/bulletin/2024-03-issue-7.pdf")
+    links = [annotation.get_object().get("/A", {}).get("/URI") for page in pdf.pages
+             for annotation in page.get("/Annots", [])]
+    assert "https://www.example.org.uk/bulletin/index.html" in links
+    assert not any(str(link).startswith("file:") for link in links)
 
 
 def test_html_only_build_does_not_import_weasyprint(site):
@@ -317,6 +325,6 @@ def test_a_build_off_a_terminal_prints_a_line_per_issue_and_quiet_prints_nothing
     result = run("build", "--format", "html", "--jobs", "2", cwd=sample)
     lines = result.stdout.splitlines()
     assert sorted(lines[:-1]) == sorted(
-        f"built {path.relative_to(sample).as_posix()} → {path.stem}.html"
+        f"rendered {path.relative_to(sample).as_posix()} → {path.stem}.html"
         for path in (sample / "issues").glob("*/*.md"))
     assert run("build", "--format", "html", "--force", "-q", cwd=sample).stdout == ""

@@ -35,15 +35,15 @@ def test_the_feeds_list_every_published_issue_newest_first(sample, run):
     issue.write_text(issue.read_text().replace("status: published", "status: draft"))
     assert run("build", "--format", "html", cwd=sample).exit_code == 0
     everything = entries(read_feed(sample / "output/feed.xml"))
-    assert [entry["id"].rsplit("/", 2)[-2:] for entry in everything] == [
-        ["learning-review", "2020-06-issue-37.html"],
-        ["safeguarding-matters", "2019-10-briefing-21.html"],
-        ["learning-review", "2017-09-issue-26.html"],
-        ["learning-review", "2011-09-issue-2.html"],
-        ["learning-review", "2011-06-issue-1.html"]]
+    assert [entry["id"] for entry in everything] == [
+        "tag:www.lrlscb.org,2020-06-01:learning-review/2020-06-issue-37.html",
+        "tag:www.lrlscb.org,2019-10-01:safeguarding-matters/2019-10-briefing-21.html",
+        "tag:www.lrlscb.org,2017-09-01:learning-review/2017-09-issue-26.html",
+        "tag:www.lrlscb.org,2011-09-01:learning-review/2011-09-issue-2.html",
+        "tag:www.lrlscb.org,2011-06-01:learning-review/2011-06-issue-1.html"]
     first = everything[-1]
     assert first == {
-        "id": "http://www.lrlscb.org/learning-review/2011-06-issue-1.html",
+        "id": "tag:www.lrlscb.org,2011-06-01:learning-review/2011-06-issue-1.html",
         "title": "Where are we now? (Learning Review, Issue 1, June 2011)",
         "updated": "2011-06-01T00:00:00Z",
         "summary": first["summary"],

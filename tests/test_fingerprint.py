@@ -18,7 +18,8 @@ def rendered(site: Path):
     loaded_site, _ = read_site(site)
     [planned] = gather(loaded_site).issues
     output = site / "output"
-    resources = SiteResources(site, output, site / "styles", site / "issues")
+    resources = SiteResources(site, output, site / "styles", site / "issues",
+                              loaded_site.settings.archive_address)
     page = PageMaker(loaded_site, output).render(planned.issue, planned.blocks)
     result = render_issue(page, FORMATS, resources, InputReader(loaded_site), planned.blocks)
     pdf = render_pdf(page.html, page.path, resources, "issue", planned.issue.front.date)
@@ -39,3 +40,28 @@ def test_every_file_weasyprint_loads_is_in_the_fingerprint(site):
     assert {"block duty-team", "blocks/contacts/_kind.yml", "template blocks/contacts.html",
             "template issue.html", "issues/bulletin/series.yml"} <= labels
     assert not any(label.startswith("blocks/findings") for label in labels)
+
+
+def test_files_named_in_raw_html_are_inputs(site):
+    (site / "issues/bulletin/pictures").mkdir()
+    for name in ("a.png", "b.png", "c.png"):
+        (site / "issues/bulletin/pictures" / name).write_bytes(tiny_png())
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + (
+        '\n<div style="background-image: url(pictures/a.png)">A</div>\n\n'
+        '<style>.z { background: url("pictures/b.png") }</style>\n\n'
+        '<p><img srcset="pictures/c.png 1x" src="pictures/c.png" alt="C"></p>\n'))
+    result, _ = rendered(site)
+    assert {f"issues/bulletin/pictures/{name}" for name in ("a.png", "b.png", "c.png")} \
+        <= set(result.fingerprint.inputs)
+
+
+def test_a_template_that_appears_later_rebuilds_the_issues(site, run):
+    base = site / "templates/base.html"
+    base.write_text(base.read_text().replace(
+        "{% block footer %}", '{% block footer %}\n{% include "notice.html" ignore missing %}'))
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    (site / "templates/notice.html").write_text("<p>A notice to every reader.</p>\n")
+    result = run("build", "--format", "html", cwd=site)
+    assert result.stdout.splitlines()[-1].startswith("Built 1 issue")
+    page = site / "output/bulletin/2024-03-issue-7.html"
+    assert "A notice to every reader." in page.read_text()
