@@ -93,7 +93,7 @@ sys.exit(code)
 """
 
 _DATE = re.compile(r"^date:\s*(\d{4}-\d{2}-\d{2})\s*$", re.M)
-_BUILT_ISSUE = re.compile(r"^built (\S+) → .*\((\d+) pages?\)$", re.M)
+_BUILT_ISSUE = re.compile(r"^rendered (\S+) → .*\((\d+) pages?\)$", re.M)
 _BUILT = re.compile(r"^Built (\d+) issues? .* in ([\d.]+) s(?:; (\d+) unchanged)?\.$", re.M)
 _NOTHING = re.compile(r"^Nothing to build: (\d+) issues? up to date", re.M)
 _RATIO = re.compile(r"ratio\s+([\d.]+)x")

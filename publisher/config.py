@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -166,6 +166,10 @@ class Site:
     settings: SiteSettings
     series: dict[str, Series]
     styles: dict[str, HouseStyle]
+    #: Issue files already read with these settings, for `sources` to reuse: by path, series,
+    #: time stamp and size.
+    read_cache: dict[tuple[Path, str, int, int], Any] = field(default_factory=dict, compare=False,
+                                                         repr=False)
 
     @property
     def issues_folder(self) -> Path:

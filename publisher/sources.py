@@ -146,7 +146,29 @@ def read_issues(site: Site, paths: list[Path] | None = None) -> tuple[list[Issue
 
 
 def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
-    """Read one issue file; add what is wrong with it to `problems`."""
+    """Read one issue file; add what is wrong with it to `problems`.
+
+    A file is read once per loaded site (while its size and time stamp stay the same): a
+    build of one issue reads every issue of its series and of the archive.
+    """
+    try:
+        status = path.stat()
+        key = (path, series.slug, status.st_mtime_ns, status.st_size)
+    except OSError:
+        key = None
+    if key is not None and key in site.read_cache:
+        issue, found = site.read_cache[key]
+        problems.extend(found)
+        return issue  # type: ignore[no-any-return]
+    found = []
+    issue = _read_issue(site, path, series, found)
+    if key is not None:
+        site.read_cache[key] = (issue, found)
+    problems.extend(found)
+    return issue
+
+
+def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
     shown = site.shown(path)
     text, problem = read_text(path, shown)
     if problem is not None or text is None:
