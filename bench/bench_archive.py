@@ -403,10 +403,11 @@ def against_weasyprint(site: Path, issue: str, results: Results) -> None:
     print(f"   bench/bench_build.py as it stands ({BENCH_BUILD_ROUNDS} rounds, the project's "
           "issue 1, the source of the first clone):")
     script_ratio = run_bench_build(site)
-    progress(f"the same comparison with every build forced, {COMPARE_ROUNDS} rounds, {issue}")
+    progress(f"the same comparison in the synthetic archive, {COMPARE_ROUNDS} rounds, {issue} "
+             "(a build of one issue also updates the archive's pages and feeds)")
     compared = json.loads(run([sys.executable, str(Path(__file__).resolve()),
                                "--compare-builds", issue], site).out)
-    timings, skipped = compared["timings"], compared["skipped"]
+    timings = compared["timings"]
     ours, bare = timings["ours"], timings["bare"]
     ratio = min(ours) / min(bare)
     per_round = statistics.median(a / b for a, b in zip(ours, bare, strict=True))
@@ -414,17 +415,11 @@ def against_weasyprint(site: Path, issue: str, results: Results) -> None:
         print(f"   {name:<16} median {statistics.median(values):.3f} s, "
               f"fastest {min(values):.3f} s")
     print(f"   ratio {ratio:.3f}x of the fastest; {per_round:.3f}x median of rounds")
-    if skipped:
-        print("   NOTE: without force=True a repeated build(..., ('pdf',)) of the same issue "
-              "into the same folder renders nothing (the issue is up to date), and "
-              "bench_build.py calls it so: after its warm-up it times publisher's "
-              "up-to-date check, not a PDF build"
-              + (f", hence its ratio of {script_ratio:.3f}x." if script_ratio else "."))
-    results.add("c. ours / bare WeasyPrint (CPU, fastest, forced)", f"{ratio:.3f}x",
+    results.add("c. ours / bare, in the synthetic archive (CPU, fastest)", f"{ratio:.3f}x",
                 f"<= {TARGET_RATIO}x", ratio <= TARGET_RATIO)
     if script_ratio is not None:
-        results.add("c. ... as bench_build.py prints it", f"{script_ratio:.3f}x",
-                    f"<= {TARGET_RATIO}x (see c)", None)
+        results.add("c. ours / bare, bench_build.py on the sample site", f"{script_ratio:.3f}x",
+                    f"<= {TARGET_RATIO}x", script_ratio <= TARGET_RATIO)
 
 
 def page_counts(result: Run, clones: list[Clone]) -> dict[str, int]:
