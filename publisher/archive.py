@@ -28,7 +28,8 @@ from publisher.sources import Issue, read_issues
 from publisher.state import IssueRecord
 from publisher.textdigest import html_digest, pdf_page_digests
 
-Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails"]
+Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails",
+                  "draft"]
 #: The outcomes that fail a verification.
 FAILURES: frozenset[Outcome] = frozenset({"changed", "not locked", "missing", "fails"})
 
@@ -110,6 +111,9 @@ def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> l
         f"published, but not in the archive lock; lock it: publisher publish {shown}"])
         for shown, issue in asked.items()
         if shown not in lock.issues and issue.front.status == "published")
+    verdicts.extend(Verdict(shown, "draft", details=["not published, so nothing to verify"])
+                    for shown, issue in asked.items()
+                    if paths and shown not in lock.issues and issue.front.status == "draft")
     failing = {verdict.shown for verdict in verdicts}
     to_build = [issue for shown, issue in asked.items()
                 if shown in lock.issues and shown not in failing]

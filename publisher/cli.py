@@ -59,7 +59,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
     Examples:
       publisher build                    build every issue that changed
       publisher build issues/learning-review/2011-06-issue-1.md
-      publisher publish issues/learning-review/2011-09-issue-2.md
+      publisher publish issues/learning-review/2021-03-issue-40.md
       publisher verify                   prove the published issues are unchanged
     """
     ctx.meta["publisher.debug"] = debug
@@ -189,8 +189,8 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
 
     \b
     Examples:
-      publisher publish issues/learning-review/2011-09-issue-2.md
-      publisher publish issues/learning-review/2011-09-issue-2.md \\
+      publisher publish issues/learning-review/2021-03-issue-40.md
+      publisher publish issues/learning-review/2021-03-issue-40.md \\
           --correction "The duty team's number was wrong; it is 0116 454 1004."
     """
     if day and correction is None:
@@ -397,8 +397,8 @@ def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
     for candidate in (path, site_root / path):
         if candidate.exists():
             return candidate
-    raise click.BadParameter(f"{str(path)!r} does not exist, here or in the site folder "
-                             f"{site_root}", param_hint=hint)
+    where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
+    raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
 
 
 def main() -> None:

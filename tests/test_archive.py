@@ -255,3 +255,14 @@ def test_a_folder_is_not_an_issue_to_publish(sample, run):
     result = run("publish", "issues/safeguarding-matters", cwd=sample)
     assert result.exit_code == 2
     assert "is a folder; give one issue's Markdown file" in result.stderr
+
+
+def test_verify_says_a_named_draft_has_nothing_to_verify(site, run):
+    write_issue(site, "2024-06-issue-8.md", "---\ntitle: Next\nnumber: 8\ndate: 2024-06-01\n"
+                "status: draft\nsummary: Soon.\n---\n\nText.\n")
+    result = run("verify", "issues/bulletin/2024-06-issue-8.md", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "draft  issues/bulletin/2024-06-issue-8.md",
+        "         not published, so nothing to verify",
+        "1 issue: 1 draft."]
