@@ -130,26 +130,14 @@ def build(site_root: Path, paths: list[Path] | None = None,
         _check_frozen(site, gathered, reader)
     state = read_state(output_folder)
     report = BuildReport(site=site, output_folder=output_folder)
-    to_render = []
-    for planned in gathered.issues:
-        record = state.records.get(planned.key)
-        if not force and record and _up_to_date(record, planned, reader, output_folder, formats):
-            report.unchanged.append(planned.issue)
-            report.records[planned.key] = record
-        else:
-            to_render.append(planned)
+    to_render = _changed_issues(gathered.issues, state, reader, formats, report, force)
     if progress:
         progress.start(len(to_render), len(report.unchanged))
     report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress)
     for built in report.built:
-        report.records[record_key(built.issue)] = _record(
-            built, output_folder, state.records.get(record_key(built.issue)))
-    before = dict(state.records)
-    state.records.update(report.records)
-    if paths is None:  # forget issues that are gone
-        state.records = {key: record for key, record in state.records.items()
-                         if key in report.records}
-    state_changed = state.records != before
+        key = record_key(built.issue)
+        report.records[key] = _record(built, output_folder, state.records.get(key))
+    state_changed = _update_state(state, report.records, forget_others=paths is None)
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
                              pages="html" in formats, record=state_changed)
@@ -162,6 +150,33 @@ def build(site_root: Path, paths: list[Path] | None = None,
         write_if_changed(path, data)
     return report
 
+
+def _changed_issues(planned: list[PlannedIssue], state: BuildState, reader: InputReader,
+                    formats: tuple[Format, ...], report: BuildReport,
+                    force: bool) -> list[PlannedIssue]:
+    """The issues to render; those up to date go into `report` as unchanged."""
+    to_render = []
+    for issue in planned:
+        record = state.records.get(issue.key)
+        if not force and record and _up_to_date(record, issue, reader, report.output_folder,
+                                                 formats):
+            report.unchanged.append(issue.issue)
+            report.records[issue.key] = record
+        else:
+            to_render.append(issue)
+    return to_render
+
+
+def _update_state(state: BuildState, records: dict[str, IssueRecord],
+                  forget_others: bool) -> bool:
+    """Put this build's `records` into `state`; with `forget_others` (a build of every
+    issue), drop the records of issues that are gone. Whether anything changed."""
+    before = dict(state.records)
+    state.records.update(records)
+    if forget_others:
+        state.records = {key: record for key, record in state.records.items()
+                         if key in records}
+    return state.records != before
 
 def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     """Read the block library and the issues, and resolve every block each issue places.

@@ -224,7 +224,7 @@ def _without_pins(issue: Issue, placed: Iterable[PlacedBlock]) -> str:
     What a pin chooses is fingerprinted as the block's content; the pin itself changes
     nothing on the page, so pinning the version a published issue showed keeps it unchanged.
     """
-    text = issue.source.read_text(encoding="utf-8-sig")
+    text = issue.text
     pinned = {block.placement.line for block in placed
               if block.placement.version is not None or block.placement.as_of is not None}
     if not pinned:

@@ -106,6 +106,8 @@ class Issue:
     body: str
     body_line: int
     front_lines: dict[Location, int]
+    #: The whole file as read (without a byte-order mark, lines ending in \n).
+    text: str
 
     @property
     def slug(self) -> str:
@@ -194,7 +196,7 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
                                 "earlier one to its series.yml 'designs:' or check the date"))
         return None
     return Issue(source=path, shown=shown, series=series, front=front, body=body,
-                 body_line=body_line, front_lines=document.lines)
+                 body_line=body_line, front_lines=document.lines, text=text)
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:

@@ -109,7 +109,7 @@ def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
     assert run("verify", JUNE_2011, cwd=sample).exit_code == 0
 
 
-def test_an_issue_is_published_once_then_corrected(sample, run):
+def test_publishing_an_issue_twice_is_refused(sample, run):
     result = run("publish", JUNE_2011, cwd=sample)
     assert result.exit_code == 1
     assert result.stderr == (
