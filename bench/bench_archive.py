@@ -190,7 +190,7 @@ class Clone:
 
 def read_samples() -> list[Sample]:
     samples = []
-    for path in sorted(PROJECT.glob("issues/*/*.md")):
+    for path in sorted(PROJECT.glob("issues/*/[!_]*.md")):
         text = path.read_text(encoding="utf-8")
         found = _DATE.search(front_matter(text))
         if found is None:

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import weasyprint
 
-from publisher.build import build, gather
+from publisher.build import build
 from publisher.config import read_site
 from publisher.pages import PageMaker
+from publisher.plan import gather
 
 PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ISSUE = PROJECT / "issues/learning-review/2011-06-issue-1.md"

@@ -18,12 +18,13 @@ from typing import Literal
 
 import click
 
-from publisher.build import FORMATS, build, gather, record_key
+from publisher.build import FORMATS, build
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.fingerprint import digest_bytes
 from publisher.lock import ArchiveLock, Edition, LockedIssue, OutputRecord, read_lock
 from publisher.output import write_atomically
+from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
 from publisher.state import IssueRecord
 from publisher.textdigest import html_digest, pdf_page_digests

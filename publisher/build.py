@@ -9,19 +9,21 @@ is not rendered again.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
-from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
+from publisher.blocks import PlacedBlock
 from publisher.catalogue import archive_entries, output_sizes, render_archive
+from publisher.checks import DenyList, check_blocks, check_issue, check_series, silence_problems
 from publisher.config import SOURCE_FOLDERS, Site, read_site
-from publisher.errors import ContentError, Problem, PublisherError, RenderError
+from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
 from publisher.lock import frozen_problem, read_lock
 from publisher.output import mirror_folder, write_atomically, write_if_changed
 from publisher.pages import Page, PageMaker
+from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
 from publisher.state import STATE_FILE, BuildState, IssueRecord, read_state
@@ -39,6 +41,8 @@ class Rendered:
     page_count: int | None
     fingerprint: Fingerprint
     warnings: list[str] = field(default_factory=list)
+    #: What the checker found on the issue's page (see `checks`).
+    checked: list[Problem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,8 @@ class BuildReport:
     unchanged: list[Issue] = field(default_factory=list)
     #: The record of every issue asked for, by `<series>/<issue>`, as the output now holds it.
     records: dict[str, IssueRecord] = field(default_factory=dict)
+    #: The checker's warnings about the issues built, their series and their blocks.
+    warnings: list[Problem] = field(default_factory=list)
 
     def count(self, suffix: str) -> int:
         return sum(1 for built in self.built for path in built.files if path.suffix == suffix)
@@ -84,40 +90,18 @@ class Progress(Protocol):
         """`issue` is rendered: `result`, or None if it failed."""
 
 
-@dataclass(frozen=True)
-class PlannedIssue:
-    """An issue and the block versions it will show."""
-
-    issue: Issue
-    blocks: list[PlacedBlock]
-
-    @property
-    def key(self) -> str:
-        return record_key(self.issue)
-
-
-@dataclass(frozen=True)
-class Gathered:
-    library: BlockLibrary
-    issues: list[PlannedIssue]
-    readable: list[Issue]
-    library_problems: list[Problem]
-    issue_problems: list[Problem]
-
-    @property
-    def problems(self) -> list[Problem]:
-        return [*self.library_problems, *self.issue_problems]
-
-
 def build(site_root: Path, paths: list[Path] | None = None,
           formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
-          force: bool = False, frozen: bool = False, jobs: int = 1,
-          progress: Progress | None = None) -> BuildReport:
+          force: bool = False, frozen: bool = False, drafts: bool = False, jobs: int = 1,
+          deny_list: DenyList | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the issues of the site at `site_root` (all, or those at `paths`).
 
     Issues whose files are up to date are skipped unless `force`. With `frozen`, a
-    published issue whose inputs moved since it was locked is an error. `jobs` worker
-    processes render. Raises ContentError listing every problem before anything is written.
+    published issue whose inputs moved since it was locked is an error. With `drafts`, the
+    archive's pages and feeds list drafts too. `jobs` worker processes render. The issues
+    rendered are checked as `publisher check` does (with `deny_list`); its warnings are
+    in the report. Raises ContentError listing every problem, the checker's errors
+    included, before anything is written.
     """
     formats = tuple(formats)
     site, problems = read_site(site_root)
@@ -133,14 +117,21 @@ def build(site_root: Path, paths: list[Path] | None = None,
     to_render = _changed_issues(gathered.issues, state, reader, formats, report, force)
     if progress:
         progress.start(len(to_render), len(report.unchanged))
-    report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress)
+    checks = _checks_before_rendering(site, to_render, deny_list or DenyList())
+    if any(problem.severity == "error" for problem in checks):
+        raise ContentError([problem for problem in checks if problem.severity == "error"])
+    report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress,
+                               deny_list or DenyList())
+    report.warnings = sorted([*checks, *(problem for built in report.built
+                                         for problem in built.rendered.checked)],
+                             key=reading_order)
     for built in report.built:
         key = record_key(built.issue)
         report.records[key] = _record(built, output_folder, state.records.get(key))
     state_changed = _update_state(state, report.records, forget_others=paths is None)
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
-                             pages="html" in formats, record=state_changed)
+                             pages="html" in formats, record=state_changed, drafts=drafts)
     if "html" in formats:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
     for built in report.built:
@@ -178,31 +169,6 @@ def _update_state(state: BuildState, records: dict[str, IssueRecord],
                          if key in records}
     return state.records != before
 
-def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
-    """Read the block library and the issues, and resolve every block each issue places.
-
-    Nothing is raised for content: the valid issues come back with every problem found.
-    """
-    template_folders = [site.templates_folder,
-                        *(site.templates_folder / style for style in site.styles)]
-    library, library_problems = load_library(site.root, template_folders)
-    issues, problems = read_issues(site, paths)
-    planned = []
-    for issue in issues:
-        placements, found = issue_placements(issue, site.styles[issue.style])
-        placed, unresolved = place_blocks(library, placements, issue.front.date, issue.shown)
-        problems.extend(found + unresolved)
-        if not found and not unresolved:
-            planned.append(PlannedIssue(issue, placed))
-    return Gathered(library=library, issues=planned, readable=issues,
-                    library_problems=library_problems, issue_problems=problems)
-
-
-def record_key(issue: Issue) -> str:
-    """How the build record and the output folder name an issue: `<series>/<issue>`."""
-    return f"{issue.series.slug}/{issue.slug}"
-
-
 def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources,
                  reader: InputReader, blocks: list[PlacedBlock]) -> Rendered:
     """The bytes of each file an issue becomes. Raises RenderError naming the issue."""
@@ -239,10 +205,21 @@ def _up_to_date(record: IssueRecord, planned: PlannedIssue, reader: InputReader,
     return now == record.fingerprint and record.intact(output_folder, formats)
 
 
+def _checks_before_rendering(site: Site, planned: list[PlannedIssue],
+                             deny_list: DenyList) -> list[Problem]:
+    """What the checker finds, before rendering, in the issues about to be rendered: their
+    `silence:` lists, their series' rhythm and their blocks."""
+    blocks = {placed.block.name: placed.block for issue in planned for placed in issue.blocks}
+    return [*(problem for issue in planned for problem in silence_problems(site, issue.issue)),
+            *check_series(site, [issue.issue for issue in planned]),
+            *check_blocks(site, [blocks[name] for name in sorted(blocks)], deny_list)]
+
+
 def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
                 formats: tuple[Format, ...], reader: InputReader, jobs: int,
-                progress: Progress | None) -> list[BuiltIssue]:
-    """Render each planned issue, in worker processes if `jobs` > 1; in the planned order."""
+                progress: Progress | None, deny_list: DenyList) -> list[BuiltIssue]:
+    """Render and check each planned issue, in worker processes if `jobs` > 1; in the
+    planned order."""
     if "pdf" in formats and planned:
         import publisher.pdf  # noqa: F401  (once here, rather than once in every worker)
     resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder,
@@ -252,7 +229,8 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
     def render(task: PlannedIssue) -> Rendered | Problem:
         try:
             page = maker.render(task.issue, task.blocks)
-            return render_issue(page, formats, resources, reader, task.blocks)
+            rendered = render_issue(page, formats, resources, reader, task.blocks)
+            return replace(rendered, checked=check_issue(site, task.issue, page.html, deny_list))
         except RenderError as error:
             return error.problem
 
@@ -299,10 +277,10 @@ def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
 
 
 def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
-                every_issue: list[Issue], pages: bool,
-                record: bool) -> list[tuple[Path, bytes]]:
-    """The build record if `record`, and the archive's pages and feeds if `pages`, as they
-    will be once `built` is written."""
+                every_issue: list[Issue], pages: bool, record: bool,
+                drafts: bool) -> list[tuple[Path, bytes]]:
+    """The build record if `record`, and the archive's pages and feeds if `pages` (listing
+    drafts if `drafts`), as they will be once `built` is written."""
     # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
     recorded = {path for record_of in state.records.values()
                 for files in record_of.outputs.values() for path in files}
@@ -314,7 +292,7 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     files = [(output_folder / STATE_FILE, state.data())] if record else []
     if not pages:
         return files
-    entries = archive_entries(every_issue, sizes, state.page_counts())
+    entries = archive_entries(every_issue, sizes, state.page_counts(), drafts)
     return [*render_archive(site, output_folder, entries),
             *render_feeds(site, output_folder, entries), *files]
 

@@ -47,14 +47,14 @@ def output_sizes(output_folder: Path) -> dict[str, int]:
             if path.is_file()}
 
 
-def archive_entries(issues: list[Issue], sizes: dict[str, int],
-                    page_counts: dict[str, int]) -> list[ArchiveEntry]:
-    """The published issues whose pages are in the output (`sizes`: path there to size),
-    newest first."""
+def archive_entries(issues: list[Issue], sizes: dict[str, int], page_counts: dict[str, int],
+                    drafts: bool = False) -> list[ArchiveEntry]:
+    """The published issues (and the drafts too, if `drafts`) whose pages are in the output
+    (`sizes`: path there to size), newest first."""
     entries = []
     for issue in issues:
         html = f"{issue.series.slug}/{issue.slug}.html"
-        if issue.front.status != "published" or html not in sizes:
+        if (issue.front.status != "published" and not drafts) or html not in sizes:
             continue
         pdf = f"{issue.series.slug}/{issue.slug}.pdf"
         entries.append(ArchiveEntry(issue=issue, html=html,

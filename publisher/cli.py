@@ -6,6 +6,7 @@ Exit codes: 0 success, 1 the content has errors, 2 bad usage.
 from __future__ import annotations
 
 import datetime
+import os
 import sys
 import time
 from pathlib import Path
@@ -16,12 +17,14 @@ import click
 from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
-from publisher.build import FORMATS, Format, Rendered, build, gather
-from publisher.config import read_site
-from publisher.errors import ContentError, PublisherError
+from publisher.build import FORMATS, Format, Rendered, build
+from publisher.config import Series, Site, load_site, read_site
+from publisher.dates import month_year
+from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
+from publisher.plan import gather
 from publisher.sources import Issue
-from publisher.validation import parse_iso_date
+from publisher.validation import did_you_mean, parse_iso_date
 from publisher.workers import available_cores
 
 INTERNAL_ERROR = (
@@ -53,23 +56,36 @@ class PublisherGroup(click.Group):
 def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
     """Publish bulletins from Markdown as designed PDF and HTML.
 
-    Run it in the site folder, the one that holds site.yml and issues/.
+    Run it in the site folder, the one that holds site.yml and issues/. Exit codes: 0
+    success, 1 a problem in the content (or a failed check or verify), 2 bad usage.
+    Colour is used only on a terminal, and never when NO_COLOR is set.
 
     \b
     Examples:
+      publisher new learning-review      start the next issue
+      publisher check                    list every problem, without building
+      publisher serve                    preview in a browser as you write
       publisher build                    build every issue that changed
-      publisher build issues/learning-review/2011-06-issue-1.md
       publisher publish issues/learning-review/2021-03-issue-40.md
       publisher verify                   prove the published issues are unchanged
     """
     ctx.meta["publisher.debug"] = debug
     ctx.obj = site_root
+    if os.environ.get("NO_COLOR"):  # https://no-color.org: any value turns colour off
+        ctx.color = False
 
 
 def _jobs_option(function: Any) -> Any:
     return click.option(
         "-j", "--jobs", type=click.IntRange(min=1), default=None, metavar="N",
         help="Worker processes that render PDFs at once (default: one per core).")(function)
+
+
+def _deny_list_option(function: Any) -> Any:
+    return click.option(
+        "--deny-list", "deny_list", type=click.Path(dir_okay=False, path_type=Path),
+        metavar="FILE", help="A file of names never to publish, one per line (default: the "
+        "file named by $PUBLISHER_DENY_LIST). Keep it out of the repository.")(function)
 
 
 @cli.command("build")
@@ -82,12 +98,18 @@ def _jobs_option(function: Any) -> Any:
 @click.option("--frozen", is_flag=True,
               help="Refuse to build a published issue whose inputs changed since it was "
               "locked by 'publisher publish'.")
+@click.option("--drafts", is_flag=True,
+              help="List drafts in the archive's pages and feeds too (they are always built).")
 @_jobs_option
+@_deny_list_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also name each issue that was up to date, and each file written.")
 @click.pass_obj
 def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
-                  output_folder: Path | None, force: bool, frozen: bool, jobs: int | None,
-                  quiet: bool) -> None:
+                  output_folder: Path | None, force: bool, frozen: bool, drafts: bool,
+                  jobs: int | None, deny_list: Path | None, quiet: bool,
+                  verbose: bool) -> None:
     """Build issues into PDF and HTML.
 
     With no ISSUES, builds every issue of every series. An ISSUE is an issue's Markdown
@@ -106,17 +128,29 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
       publisher build issues/learning-review --output /tmp/preview
       publisher build --frozen --jobs 4
     """
+    from publisher.checks import read_deny_list
+
     started = time.perf_counter()
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
+    names = read_deny_list(deny_list)
     display = _BuildDisplay(quiet)
     try:
         report = build(site_root, paths or None, formats, output_folder, force=force,
-                       frozen=frozen, jobs=jobs or available_cores(), progress=display)
+                       frozen=frozen, drafts=drafts, jobs=jobs or available_cores(),
+                       deny_list=names, progress=display)
     finally:
         display.close()
+    for problem in report.warnings:
+        click.echo(_styled(problem), err=True)
     if quiet:
         return
+    if verbose:
+        for issue in report.unchanged:
+            click.echo(f"up to date {issue.shown}")
+        for built in report.built:
+            for path in built.files:
+                click.echo(f"wrote {report.site.shown(path)}")
     where = report.site.shown(report.output_folder)
     unchanged = len(report.unchanged)
     if not report.built and not unchanged:
@@ -166,6 +200,126 @@ class _BuildDisplay:
 
 def _issues(count: int) -> str:
     return f"{count} issue{'s' if count != 1 else ''}"
+
+
+@cli.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="How to report: lines for people, or JSON for tools.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too, not only on errors.")
+@_deny_list_option
+@click.option("-q", "--quiet", is_flag=True, help="Print the problems only, not the summary.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also say what each warning code finds, and how long the check took.")
+@click.pass_obj
+def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, strict: bool,
+                  deny_list: Path | None, quiet: bool, verbose: bool) -> None:
+    """Check issues for every problem, without building them.
+
+    With no PATHS, checks the whole site: its settings, the block library and every issue.
+    A PATH is an issue's Markdown file or a series folder. Errors are what 'publisher
+    build' refuses to build; warnings are what readers would mind: images without a
+    description, skipped heading levels, links that say "click here" or lead nowhere, a
+    date out of the series' rhythm, draft notes in a published issue, and personal data
+    (personal email addresses and mobile numbers, dates of birth, names on the deny-list).
+
+    Each problem is one line, 'file:line:column: error|warning: message [code]'. Silence a
+    warning by its code in an issue's front matter or in site.yml: 'silence: [date-cadence]'.
+    Exit code 0 when there are no errors (and, with --strict, no warnings), 1 otherwise.
+
+    \b
+    Examples:
+      publisher check
+      publisher check issues/learning-review/2021-03-issue-40.md --strict
+      publisher check --deny-list ~/private/names.txt
+      publisher check --format json
+    """
+    from publisher.checks import WARNINGS, check_site, read_deny_list
+
+    started = time.perf_counter()
+    names = read_deny_list(deny_list)
+    found = [_existing_path(path, site_root, "PATHS") for path in paths]
+    report = check_site(site_root, found or None, names)
+    if output_format == "json":
+        click.echo(report.to_json())
+    else:
+        for problem in report.problems:
+            click.echo(_styled(problem))
+        if verbose:
+            for code in sorted({str(problem.code) for problem in report.warnings}):
+                click.echo(f"[{code}] is {WARNINGS.get(code, code)}", err=True)
+        if not quiet:
+            click.echo(_check_summary(len(report.errors), len(report.warnings), report.issues)
+                       + (f" ({time.perf_counter() - started:.2f} s)" if verbose else ""),
+                       err=bool(report.problems))
+    if report.errors or (strict and report.warnings):
+        raise click.exceptions.Exit(1)
+
+
+def _styled(problem: Problem) -> str:
+    """A problem's line, its severity in colour (shown only on a terminal, never with
+    NO_COLOR)."""
+    line = problem.located()
+    colour = "red" if problem.severity == "error" else "yellow"
+    label = f"{problem.severity}:"
+    return line.replace(label, click.style(label, fg=colour, bold=True), 1)
+
+
+def _check_summary(errors: int, warnings: int, issues: int) -> str:
+    if not errors and not warnings:
+        return f"No problems found in {_issues(issues)}."
+    return (f"{errors} error{'s' if errors != 1 else ''} and {warnings} "
+            f"warning{'s' if warnings != 1 else ''} in {_issues(issues)}.")
+
+
+@cli.command("new")
+@click.argument("series")
+@click.option("--title", help="The new issue's headline (default: a TODO to replace).")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The issue's date (default: the next one the series' cadence gives, or "
+              "today for an occasional series).")
+@click.pass_obj
+def new_command(site_root: Path, series: str, title: str | None, day: str | None) -> None:
+    """Start the next issue of SERIES, as a draft, and print its path.
+
+    SERIES is the series' folder name (learning-review) or its folder. The issue gets the
+    next number, the date the series' cadence gives after its latest issue (a quarterly
+    after June 2011 is September 2011), and the text of the series' starter,
+    issues/<series>/_starter.md, with the blocks it usually shows. An existing file is
+    never overwritten.
+
+    \b
+    Examples:
+      publisher new learning-review
+      publisher new safeguarding-matters --title "Neglect" --date 2024-06-01
+      $EDITOR "$(publisher new learning-review)"
+    """
+    from publisher.starter import start_issue
+
+    site = load_site(site_root)
+    chosen = _series_named(site, series)
+    when = _date_option(day, "--date") if day else None
+    if title is not None and not title.strip():
+        raise click.BadParameter("give the headline, or leave --title out", param_hint="--title")
+    new = start_issue(site, chosen, title.strip() if title else None, when)
+    click.echo(new.shown)
+    click.echo(f"Started {chosen.settings.title}, Issue {new.number}, {month_year(new.date)}, "
+               f"as a draft. Replace its TODOs, then run: publisher check {new.shown}",
+               err=True)
+    if new.problems:
+        click.echo(f"note: {len(new.problems)} problem(s) in the series' other issues, "
+                   "which the number and date do not count; 'publisher check' lists them",
+                   err=True)
+
+
+def _series_named(site: Site, name: str) -> Series:
+    """The series called `name`, or at the folder `name`."""
+    slug = Path(name.rstrip("/")).name
+    if slug in site.series:
+        return site.series[slug]
+    hint = did_you_mean(slug, sorted(site.series),
+                        "the series are: " + (", ".join(sorted(site.series)) or "none yet"))
+    raise click.BadParameter(f"there is no series {name!r}; {hint}", param_hint="SERIES")
 
 
 @cli.command("publish")
@@ -357,6 +511,60 @@ def blocks_where(site_root: Path, name: str) -> None:
                else f"no version: {use.problem}")
         click.echo(f"  {use.issue.shown}:{use.placement.line}  {use.issue.front.date.isoformat()}"
                    f"  {use.placement.where}  {got}")
+
+
+@cli.command("serve")
+@click.argument("issue", required=False, type=click.Path(path_type=Path))
+@click.option("-p", "--port", type=click.IntRange(min=0, max=65535), default=8000,
+              show_default=True, help="The port to serve on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in a web browser.")
+@click.pass_obj
+def serve_command(site_root: Path, issue: Path | None, port: int, open_browser: bool) -> None:
+    """Preview the site in a browser, rebuilt and reloaded as you save.
+
+    Serves the site's issues (drafts included) and archive on http://127.0.0.1:PORT/, for
+    this computer only. When an issue, block, template or style is saved, what changed is
+    built again and the open page reloads itself. A mistake in a source is shown on the
+    page, and the preview goes on. Each issue's page has a link that makes its PDF. Stop
+    it with Ctrl-C.
+
+    \b
+    Examples:
+      publisher serve
+      publisher serve issues/learning-review/2021-03-issue-40.md --open
+      publisher serve --port 8080
+    """
+    from publisher.serve import serve  # the web server and file watcher: only for this command
+
+    start = _existing_path(issue, site_root, "ISSUE") if issue else None
+    serve(site_root, start, port=port, open_browser=open_browser, echo=click.echo)
+
+
+@cli.command("schema")
+@click.option("--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("schemas"), show_default=True,
+              help="The folder to write the schemas in, inside the site folder.")
+@click.option("--vscode", is_flag=True,
+              help="Also list the schemas under \"yaml.schemas\" in the site's "
+              ".vscode/settings.json, keeping its other settings.")
+@click.pass_obj
+def schema_command(site_root: Path, folder: Path, vscode: bool) -> None:
+    """Write JSON Schemas of the front matter, the settings and every kind of block.
+
+    An editor such as VS Code reads them to complete and check keys as you type (the
+    README says how to set it up). Run it again after adding a kind of block or
+    changing one's fields.
+
+    \b
+    Examples:
+      publisher schema
+      publisher schema --vscode          and tell VS Code's YAML extension about them
+      publisher schema --output .vscode/schemas
+    """
+    from publisher.schema import write_schemas
+
+    for path in write_schemas(site_root, folder, vscode=vscode):
+        click.echo(f"wrote {path}")
 
 
 def _library_and_uses(site_root: Path, name: str | None = None,

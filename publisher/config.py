@@ -18,6 +18,7 @@ from publisher.validation import (
     Schema,
     SchemaT,
     Text,
+    TextList,
     did_you_mean,
     validate_document,
 )
@@ -55,6 +56,8 @@ class SiteSettings(Schema):
         None, description="The web address the output folder is published at, which the "
         "feeds link issues from (default: website).",
         json_schema_extra={"example": "https://www.example.org.uk/bulletins/"})
+    silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
+                              "check' not to give for any issue, by their codes.")
 
     @field_validator("website", "archive_url")
     @classmethod

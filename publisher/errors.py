@@ -9,23 +9,39 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import click
+
+Severity = Literal["error", "warning"]
 
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong in one source file, said so that its author can fix it."""
+    """One thing wrong in one source file, said so that its author can fix it.
+
+    An error stops a build; a warning (found by `checks`) is shown, and stops a build only
+    when asked to be strict. `code` names the rule, so that it can be silenced.
+    """
 
     path: str | None
     line: int | None
     message: str
+    column: int | None = None
+    severity: Severity = "error"
+    code: str | None = None
 
     def __str__(self) -> str:
         if self.path is None:
             return self.message
         where = self.path if self.line is None else f"{self.path}:{self.line}"
         return f"{where}: {self.message}"
+
+    def located(self) -> str:
+        """`path:line:column: severity: message [code]`, as editors and CI read it."""
+        where = "" if self.path is None else f"{self.path}:{self.line or 1}:{self.column or 1}: "
+        code = f" [{self.code}]" if self.code else ""
+        return f"{where}{self.severity}: {self.message}{code}"
 
 
 class PublisherError(click.ClickException):
@@ -45,7 +61,7 @@ class ContentError(PublisherError):
     """All the problems found in the site's sources, gathered before anything is written."""
 
     def __init__(self, problems: Iterable[Problem], outcome: str = "nothing was written"):
-        self.problems = sorted(set(problems), key=_reading_order)
+        self.problems = sorted(set(problems), key=reading_order)
         files = {p.path for p in self.problems}
         lines = [str(p) for p in self.problems]
         count = len(self.problems)
@@ -64,8 +80,9 @@ class RenderError(PublisherError):
     """A template, stylesheet or resource that could not be turned into a page."""
 
 
-def _reading_order(problem: Problem) -> tuple[str, int, str]:
-    return (problem.path or "", problem.line or 0, problem.message)
+def reading_order(problem: Problem) -> tuple[str, int, int, str]:
+    """Problems sorted by file, then by where they are in it."""
+    return (problem.path or "", problem.line or 0, problem.column or 0, problem.message)
 
 
 def display_path(path: Path, root: Path) -> str:

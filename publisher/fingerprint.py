@@ -42,7 +42,7 @@ MISSING = "missing"
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
 #: Settings that never reach an issue's files.
-_SITE_SETTINGS_NOT_SHOWN = {"output"}
+_SITE_SETTINGS_NOT_SHOWN = {"output", "silence"}
 #: A version or as-of pin inside a placement; pins choose a version, whose content counts.
 _PIN = re.compile(r"\s*\|\s*(?:version|as\s+of)\s*:[^|\]\n,]*", re.IGNORECASE)
 

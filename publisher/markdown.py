@@ -70,8 +70,12 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
                         unplaced=unplaced)
 
 
+@functools.lru_cache(maxsize=4096)
 def render_fragment(text: str) -> str:
-    """A block's Markdown field as HTML: paragraphs, lists, tables, links."""
+    """A block's Markdown field as HTML: paragraphs, lists, tables, links.
+
+    Remembered: the same block shows the same fields in issue after issue.
+    """
     converter = _fragment_converter()
     converter.reset()
     return converter.convert(text)

@@ -6,7 +6,6 @@ WeasyPrint may read only the files `SiteResources` hands out, and `data:` URLs.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import os
 from collections.abc import Iterator
@@ -46,7 +45,6 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
     def __init__(self, resources: SiteResources):
         super().__init__(fail_on_errors=True)
         self.resources = resources
-        self.fetched: list[bytes] = []
         self.loaded: list[Path] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
@@ -62,7 +60,6 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         except ResourceRefused as refusal:
             raise _Refused(refusal) from None
         data = source.read_bytes()
-        self.fetched.append(hashlib.sha256(data).digest())
         self.loaded.append(source)
         return URLFetcherResponse(url, data, {"Content-Type": media_type(source)})
 
@@ -73,7 +70,9 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
     the PDF's bytes.
 
     The same page, stylesheets, fonts and images give the same bytes: the PDF identifier is
-    a hash of them all, and any time stamp a font subsetter writes is the issue's date.
+    a hash of the PDF's own content (so a stylesheet edit that changes nothing on the page
+    leaves the bytes as they were), and any time stamp a font subsetter writes is the
+    issue's date.
     `shown` names the issue in errors.
     """
     fetcher = SiteFetcher(resources)
@@ -83,10 +82,7 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                             url_fetcher=fetcher).render()
         except _Refused as refused:
             raise RenderError(refused.refusal.problem.message, path=shown) from None
-        content = hashlib.sha256(html.encode())
-        for digest in fetcher.fetched:
-            content.update(digest)
-        data = document.write_pdf(pdf_identifier=content.hexdigest()[:32].encode())
+        data = document.write_pdf(pdf_identifier=True)
     return RenderedPdf(data=data, page_count=len(document.pages), warnings=warnings,
                        loaded=fetcher.loaded)
 

@@ -31,6 +31,9 @@ from publisher.validation import (
 from publisher.yamldoc import Location, parse_mapping, read_text
 
 FENCE = "---"
+#: Files in a series folder whose names start with this are not issues: the series' starter
+#: for new issues, `_starter.md`, say.
+NOT_AN_ISSUE = "_"
 _LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
@@ -76,6 +79,9 @@ class FrontMatter(Schema):
     slots: dict[Text, PlacementList] = Field(
         default_factory=dict, description="Blocks for the places the house layout offers, "
         "e.g. 'sidebar: [duty-contacts]'; each item is written as inside [[ ]] in the body.")
+    silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
+                              "check' not to give for this issue, by their codes, e.g. "
+                              "'silence: [date-cadence]' for an issue out of the usual rhythm.")
     corrections: list[Correction] = Field(
         default_factory=list, description="Corrections made since the issue was published, "
         "each a date and a note; 'publisher publish --correction' adds them.")
@@ -221,9 +227,9 @@ def _issue_files(site: Site, paths: list[Path] | None,
     for path in [site.issues_folder] if paths is None else paths:
         resolved = path.resolve()
         if resolved == site.issues_folder.resolve():
-            candidates = sorted(p for p in resolved.glob("*/**/*.md") if p.is_file())
+            candidates = sorted(p for p in resolved.glob("*/**/*.md") if _is_issue_file(p))
         elif resolved.is_dir():
-            candidates = sorted(p for p in resolved.glob("*.md") if p.is_file())
+            candidates = sorted(p for p in resolved.glob("*.md") if _is_issue_file(p))
             if not candidates and _series_of(site, resolved / "x.md") is None:
                 problems.append(_not_in_a_series(site, resolved / "x.md", folder=True))
         else:
@@ -236,6 +242,10 @@ def _issue_files(site: Site, paths: list[Path] | None,
             elif candidate.suffix != ".md":
                 problems.append(Problem(site.shown(candidate), None,
                                         "is not an issue; issues are Markdown files ending in .md"))
+            elif candidate.name.startswith(NOT_AN_ISSUE):
+                problems.append(Problem(site.shown(candidate), None, "is not an issue: a name "
+                                        f"starting with {NOT_AN_ISSUE!r} marks a file the "
+                                        "series keeps for itself, such as its starter"))
             elif candidate.stem == "index":
                 problems.append(Problem(site.shown(candidate), None,
                                         "an issue cannot be called 'index', the name of the "
@@ -243,6 +253,10 @@ def _issue_files(site: Site, paths: list[Path] | None,
             else:
                 files.append((candidate, series))
     return list({path: (path, series) for path, series in files}.values())
+
+
+def _is_issue_file(path: Path) -> bool:
+    return path.is_file() and not path.name.startswith(NOT_AN_ISSUE)
 
 
 def _series_of(site: Site, issue_path: Path) -> Series | None:
@@ -281,7 +295,7 @@ def _other_issues(site: Site, files: list[tuple[Path, Series]]) -> list[Issue]:
     others = []
     for series in {series.slug: series for _, series in files}.values():
         for path in sorted(series.folder.resolve().glob("*.md")):
-            if path not in asked and path.is_file():
+            if path not in asked and _is_issue_file(path):
                 issue = read_issue(site, path, series, [])
                 if issue is not None:
                     others.append(issue)
@@ -305,5 +319,6 @@ def _duplicate_numbers(issues: list[Issue], others: list[Issue]) -> list[Problem
             problems.append(Problem(
                 issue.shown, issue.front_lines.get(("number",)),
                 f"number: issue {issue.front.number} of {issue.series.settings.title} is "
-                f"also {other.shown}; give each issue its own number"))
+                f"also {other.shown}; give each issue its own number",
+                code="duplicate-number"))
     return problems

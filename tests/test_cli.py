@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
+from publisher import __version__
 from publisher import build as build_module
 from publisher.cli import cli
 
-from conftest import PROJECT
+from conftest import PROJECT, write_issue
 
 
 def test_help_lists_the_commands_with_examples():
@@ -25,10 +27,56 @@ def test_help_lists_the_commands_with_examples():
     assert "--format [all|html|pdf]" in build_help
 
 
-def test_every_command_is_in_the_readme():
-    readme = (PROJECT / "README.md").read_text()
-    for name in cli.list_commands(None):  # type: ignore[arg-type]
-        assert f"publisher {name}" in readme
+def every_command(group: click.Group = cli, prefix: str = "publisher"
+                  ) -> list[tuple[str, click.Command]]:
+    """Each command as typed ('publisher blocks show'), with the command itself."""
+    found: list[tuple[str, click.Command]] = [(prefix, group)]
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None
+        if isinstance(command, click.Group):
+            found += every_command(command, f"{prefix} {name}")
+        else:
+            found.append((f"{prefix} {name}", command))
+    return found
+
+
+def test_every_command_and_option_is_in_the_readme_or_the_docs():
+    documents = [PROJECT / "README.md", *sorted((PROJECT / "docs").glob("*.md"))]
+    text = "\n".join(path.read_text() for path in documents)
+    for typed, command in every_command():
+        assert typed in text, f"{typed!r} is in no document"
+        for parameter in command.params:
+            if isinstance(parameter, click.Option) and parameter.name != "help":
+                longest = max(parameter.opts, key=len)
+                assert longest in text, f"{typed} {longest} is in no document"
+
+
+def test_every_command_has_a_description_and_examples():
+    for typed, command in every_command():
+        words = typed.split()[1:]
+        result = CliRunner().invoke(cli, [*words, "--help"])
+        assert result.exit_code == 0, typed
+        assert command.help and len(command.help.split(".")[0]) > 10, typed
+        assert re.search(r"^  Examples?:$", result.output, re.M), f"{typed} has no examples"
+
+
+def test_no_colour_off_a_terminal_or_with_no_color(site, run, monkeypatch):
+    write_issue(site, "2024-06-issue-8.md", "---\ntitle: T\nnumber: 8\ndate: 2024-06-01\n"
+                "status: draft\nsummary: S\n---\n\n[click here](https://example.org)\n")
+    monkeypatch.chdir(site)
+    coloured = CliRunner().invoke(cli, ["check"], color=True)
+    assert "\x1b[" in coloured.stdout
+    assert "\x1b[" not in CliRunner().invoke(cli, ["check"]).stdout
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[" not in CliRunner().invoke(cli, ["check"], color=True).stdout
+
+
+def test_the_version():
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"publisher, version {__version__}\n"
 
 
 def test_an_unknown_option_is_bad_usage(site, run):

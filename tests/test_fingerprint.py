@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.build import FORMATS, gather, render_issue
+from publisher.build import FORMATS, render_issue
 from publisher.config import read_site
 from publisher.fingerprint import InputReader
 from publisher.pages import PageMaker
 from publisher.pdf import render_pdf
+from publisher.plan import gather
 from publisher.resources import SiteResources
 
 from conftest import ISSUE_HEAD, tiny_png, write_issue

@@ -1,0 +1,506 @@
+"""The checker: every problem publisher can find in a site's sources without laying out a
+PDF. WeasyPrint is never imported here, so a check of the whole archive takes a moment.
+
+Errors are what a build refuses: settings, front matter and blocks that are wrong. Warnings
+are what a reader, or a safeguarding board, would mind in a bulletin that builds: an image
+without a description, a skipped heading level, a link that says "click here" or leads
+nowhere, an issue dated out of its series' rhythm, draft notes left in a published issue,
+and personal data: a personal email address or mobile number, a date of birth, or a name
+on the deny-list. Each warning has a code, which an issue's front matter or `site.yml`
+can silence (`silence: [date-cadence]`).
+
+The rules read the source text, line by line, so that each finding has its line and column;
+the anchors a link may point at are taken from the issue's page as the build makes it.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from publisher.blocks import Block
+from publisher.cadence import fits_cadence, next_issue_date
+from publisher.config import SERIES_FILE, Site, read_site
+from publisher.dates import month_year
+from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
+from publisher.pages import PageMaker
+from publisher.plan import Gathered, PlannedIssue, gather
+from publisher.resources import ASSETS_FOLDER
+from publisher.sources import Issue, read_issues
+from publisher.validation import did_you_mean
+
+#: Every warning, by its code, with what it finds.
+WARNINGS: dict[str, str] = {
+    "missing-alt": "an image without a description (alt text) for people who cannot see it",
+    "heading-skip": "a heading that skips a level, which confuses screen reader users",
+    "link-text": "a link whose text is empty or says nothing of where it goes ('click here')",
+    "missing-anchor": "a link to a place in the issue (#name) that does not exist",
+    "missing-file": "a link or image whose file is not in the site",
+    "date-cadence": "an issue whose date does not fit its series' cadence",
+    "draft-note": "a note such as TODO left in a published issue",
+    "personal-email": "an email address that looks like a person's, not a team's or role's",
+    "personal-phone": "a mobile number, which is usually a person's own",
+    "date-of-birth": "a date of birth",
+    "denied-name": "a name from the deny-list (--deny-list or PUBLISHER_DENY_LIST)",
+}
+#: The environment variable naming the deny-list file, when --deny-list is not given.
+DENY_LIST_VARIABLE = "PUBLISHER_DENY_LIST"
+
+_VAGUE_LINK_TEXT = {"click here", "here", "click", "this", "this link", "link", "more",
+                    "read more", "more info", "more information", "find out more", "this page",
+                    "page", "website", "this website", "go", "details"}
+_ROLE_WORDS = {
+    "team", "teams", "office", "admin", "administration", "info", "information", "enquiries",
+    "enquiry", "contact", "contacts", "duty", "hub", "mash", "lscb", "lsab", "lrlscb", "scp",
+    "board", "boards", "safeguarding", "service", "services", "unit", "desk", "helpline",
+    "help", "referral", "referrals", "mail", "post", "secretariat", "business", "support",
+    "reception", "general", "communications", "comms", "press", "media", "web", "webmaster",
+    "noreply", "no", "reply", "customer", "customers", "children", "childrens", "social",
+    "care", "adult", "adults", "families", "family", "das", "partnership", "learning",
+    "training", "development", "review", "reviews", "lado", "police", "health", "nhs",
+    "feedback", "complaints", "foi", "data", "protection", "dpo", "school", "schools",
+    "education", "early", "advice", "first", "response", "emergency", "out", "hours",
+    "edt", "newsletter", "bulletin", "editor", "cp", "child", "manager",
+    "managers", "coordinator", "officer", "designated", "lead", "leads", "sub", "group",
+    "panel", "chair", "clerk", "secretary",
+}
+_WEBMAIL = re.compile(r"@(gmail|googlemail|hotmail|outlook|live|yahoo|ymail|icloud|me|aol|"
+                      r"btinternet|sky|virginmedia|talktalk|proton|protonmail)\.", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])([A-Za-z0-9][\w.+-]*)@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_MOBILE = re.compile(r"(?<![\d+])(?:\+44\s?(?:\(0\)\s?)?|0)7\d{3}[\s-]?\d{3}[\s-]?\d{3}(?!\d)")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_DAY_DATE = (rf"(?:\d{{1,2}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|"
+             rf"\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\.?,?\s+\d{{4}}|"
+             rf"{_MONTH}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})")
+_BIRTH = re.compile(rf"\b(?:date\s+of\s+birth|d\.?o\.?b\.?|born(?:\s+on)?)\b"
+                    rf"[\s:,-]*(?:was\s+|is\s+)?{_DAY_DATE}", re.IGNORECASE)
+_DRAFT_NOTE = re.compile(r"\b(TODO|FIXME|XXX)\b|<!--")
+_FENCE = re.compile(r"^\s{0,3}(```|~~~)")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_ATX = re.compile(r"^\s{0,3}(#{1,6})(?:\s+|$)(.*)$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-+)\s*$")
+_IMAGE = re.compile(r"!\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?"
+                    r"(?:\s+[\"'][^\"']*[\"'])?\s*\)(\{[^}]*\})?")
+_LINK = re.compile(r"(?<![!\\])\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?"
+                   r"(?:\s+[\"'][^\"']*[\"'])?\s*\)")
+_REFERENCE_LINK = re.compile(r"(?<![!\\\]])\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
+_DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)")
+_PLACEMENT = re.compile(r"^\s{0,3}\[\[")
+_ID = re.compile(r"\sid=\"([^\"]+)\"")
+
+
+class DenyListError(PublisherError):
+    """The deny-list file cannot be read: a usage error."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class DenyList:
+    """Names that must never be published, such as those of children and families known to
+    the board. Kept outside the repository; its path comes from an option or a variable."""
+
+    names: tuple[str, ...] = ()
+    source: str = ""
+
+    def matches(self, line: str) -> Iterator[re.Match[str]]:
+        if self.names:
+            yield from self._pattern().finditer(line)
+
+    def _pattern(self) -> re.Pattern[str]:
+        words = sorted(self.names, key=len, reverse=True)
+        alternatives = "|".join(r"\s+".join(map(re.escape, name.split())) for name in words)
+        return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
+def read_deny_list(path: Path | None) -> DenyList:
+    """The deny-list at `path`, or at $PUBLISHER_DENY_LIST, or an empty one.
+
+    One name per line; blank lines and lines starting with # are skipped.
+    """
+    if path is None:
+        variable = os.environ.get(DENY_LIST_VARIABLE, "").strip()
+        if not variable:
+            return DenyList()
+        path = Path(variable)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "it is not UTF-8 text"
+        raise DenyListError(f"the deny-list {path} cannot be read ({reason}); give a text "
+                            "file with one name per line") from None
+    names = tuple(line.strip() for line in text.splitlines()
+                  if line.strip() and not line.lstrip().startswith("#"))
+    return DenyList(names, str(path))
+
+
+@dataclass
+class CheckReport:
+    """What a check found, sorted by file and place."""
+
+    problems: list[Problem] = field(default_factory=list)
+    #: How many issues were checked.
+    issues: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.severity == "warning"]
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "issues": self.issues,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "problems": [{"path": p.path, "line": p.line, "column": p.column,
+                          "severity": p.severity, "code": p.code, "message": p.message}
+                         for p in self.problems],
+        }, indent=2, ensure_ascii=False)
+
+
+def check_site(site_root: Path, paths: list[Path] | None = None,
+               deny_list: DenyList | None = None) -> CheckReport:
+    """Check the site at `site_root`, or the issues at `paths` (issue files or series
+    folders): every error a build would stop at, and every warning."""
+    deny_list = deny_list or DenyList()
+    try:
+        site, problems = read_site(site_root)
+    except ContentError as error:
+        return CheckReport([_coded(problem) for problem in error.problems])
+    gathered = gather(site, paths)
+    found = [*problems, *gathered.problems]
+    planned = {planned.issue.source: planned for planned in gathered.issues}
+    maker = PageMaker(site, site.root / site.settings.output)
+    for issue in gathered.readable:
+        page = _page(maker, planned.get(issue.source), found)
+        found += check_issue(site, issue, page, deny_list)
+    found += check_series(site, gathered.readable)
+    found += check_blocks(site, _blocks_to_check(gathered, whole_site=paths is None), deny_list)
+    return CheckReport(sorted({_coded(problem) for problem in found}, key=reading_order),
+                       issues=len(gathered.readable))
+
+
+def check_issue(site: Site, issue: Issue, page: str | None,
+                deny_list: DenyList) -> list[Problem]:
+    """The warnings of one issue, less those silenced, and the errors of its `silence:`
+    list. `page` is its HTML as the build makes it, where links to anchors are looked
+    up; None skips those links."""
+    problems = silence_problems(site, issue)
+    silenced = _silenced_codes(issue.front.silence, (issue.shown, None))[0]
+    silenced |= _silenced_codes(site.settings.silence, SITE_SILENCE_PLACE)[0]
+    ids = {html.unescape(found) for found in _ID.findall(page)} if page is not None else None
+    problems += [problem for problem in _issue_warnings(site, issue, ids, deny_list)
+                 if problem.code not in silenced]
+    return problems
+
+
+def silence_problems(site: Site, issue: Issue) -> list[Problem]:
+    """An error for each code in the issue's `silence:` list that is no warning's."""
+    return _silenced_codes(issue.front.silence,
+                           (issue.shown, issue.front_lines.get(("silence",))))[1]
+
+
+def check_series(site: Site, issues: Iterable[Issue]) -> list[Problem]:
+    """Warnings for `issues` dated out of their series' cadence, and errors in the site's
+    `silence:` list."""
+    silenced, problems = _silenced_codes(site.settings.silence, SITE_SILENCE_PLACE)
+    if "date-cadence" not in silenced:
+        problems += _cadence_warnings(site, list(issues))
+    return problems
+
+
+def check_blocks(site: Site, blocks: Iterable[Block], deny_list: DenyList) -> list[Problem]:
+    """Warnings in block files: personal data, and links and images in their Markdown."""
+    silenced = _silenced_codes(site.settings.silence, SITE_SILENCE_PLACE)[0]
+    problems = []
+    for block in blocks:
+        lines = _numbered(block.source.read_text(encoding="utf-8-sig").split("\n"), 1)
+        for problem in [*_personal_data(block.shown, lines, deny_list),
+                        *_link_warnings(block.shown, lines, site, None, None)]:
+            if problem.code not in silenced:
+                problems.append(problem)
+    return problems
+
+
+SITE_SILENCE_PLACE = ("site.yml", None)
+
+
+def _silenced_codes(codes: list[str], place: tuple[str, int | None]) -> tuple[set[str],
+                                                                              list[Problem]]:
+    """The codes a `silence:` list names, and an error for each code that is no warning's."""
+    problems = []
+    for code in codes:
+        if code not in WARNINGS:
+            hint = did_you_mean(code, sorted(WARNINGS),
+                                f"the codes are: {', '.join(sorted(WARNINGS))}")
+            problems.append(Problem(place[0], place[1], f"silence: {code!r} is not the code "
+                                    f"of a warning; {hint}", code="silence"))
+    return set(codes) & set(WARNINGS), problems
+
+
+def _blocks_to_check(gathered: Gathered, whole_site: bool) -> list[Block]:
+    if whole_site:
+        return sorted(gathered.library.blocks.values(), key=lambda block: block.name)
+    used = {placed.block.name: placed.block for planned in gathered.issues
+            for placed in planned.blocks}
+    return [used[name] for name in sorted(used)]
+
+
+def _page(maker: PageMaker, planned: PlannedIssue | None, problems: list[Problem]) -> str | None:
+    """The issue's page as the build would make it; None if it cannot be made."""
+    if planned is None:
+        return None
+    try:
+        return maker.render(planned.issue, planned.blocks).html
+    except RenderError as error:
+        problems.append(error.problem)
+        return None
+
+
+def _issue_warnings(site: Site, issue: Issue, ids: set[str] | None,
+                    deny_list: DenyList) -> Iterator[Problem]:
+    lines = _numbered(issue.text.split("\n"), 1)
+    body = [(number, line) for number, line in lines if number >= issue.body_line]
+    yield from _personal_data(issue.shown, lines, deny_list)
+    if issue.front.status == "published":
+        yield from _draft_notes(issue.shown, lines)
+    yield from _heading_warnings(issue.shown, body)
+    yield from _link_warnings(issue.shown, body, site, issue, ids)
+
+
+def _numbered(lines: list[str], first: int) -> list[tuple[int, str]]:
+    return list(enumerate(lines, start=first))
+
+
+def _prose(lines: list[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    """The lines outside fenced code, with inline code blanked out (keeping columns)."""
+    fence: str | None = None
+    for number, line in lines:
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            fence = opening[1]
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        yield number, _CODE_SPAN.sub(lambda match: " " * len(match[0]), line)
+
+
+def _warning(shown: str, line: int, column: int, code: str, message: str) -> Problem:
+    return Problem(shown, line, message, column=column, severity="warning", code=code)
+
+
+def _personal_data(shown: str, lines: list[tuple[int, str]],
+                   deny_list: DenyList) -> Iterator[Problem]:
+    rules = [(_EMAIL, "personal-email", "{} looks like a person's own email address; publish "
+              "a team or role address instead (such as duty.team@...)"),
+             (_MOBILE, "personal-phone", "{} looks like a mobile number, usually a person's "
+              "own; publish a team, duty or switchboard number instead"),
+             (_BIRTH, "date-of-birth", "'{}' gives a date of birth, which identifies a person; "
+              "remove it, or give an age or a year instead")]
+    for number, line in lines:
+        for pattern, code, message in rules:
+            for match in pattern.finditer(line):
+                if code != "personal-email" or _looks_personal(match[1], match[0]):
+                    yield _warning(shown, number, match.start() + 1, code,
+                                   message.format(match[0]))
+        for match in deny_list.matches(line):
+            yield _warning(shown, number, match.start() + 1, "denied-name",
+                           f"'{match[0]}' is a name on the deny-list ({deny_list.source}); "
+                           "remove it, or use the name the case review was published under")
+
+
+def _looks_personal(local: str, address: str) -> bool:
+    """`jane.smith@` or `j.smith@` or any address at a personal webmail service; a single
+    word (`lscb@`) or one with a role in it (`duty.team@`) is a team's."""
+    if _WEBMAIL.search(address):
+        return True
+    parts = [part for part in re.split(r"[._-]+", local.lower()) if part]
+    if not 2 <= len(parts) <= 3 or not all(part.isalpha() for part in parts):
+        return False
+    return not any(part in _ROLE_WORDS for part in parts)
+
+
+def _draft_notes(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
+    for number, line in lines:
+        for match in _DRAFT_NOTE.finditer(line):
+            note = "an HTML comment" if match[0] == "<!--" else f"'{match[0]}'"
+            yield _warning(shown, number, match.start() + 1, "draft-note",
+                           f"a draft note ({note}) is left in a published issue; finish the "
+                           "text or remove the note")
+
+
+def _heading_warnings(shown: str, body: list[tuple[int, str]]) -> Iterator[Problem]:
+    """Heading levels may go down by one at a time: `#` (an article) after the title, `##`
+    inside an article, and so on. A block with a heading counts as an article."""
+    level = 0
+    previous = ""
+    for number, line in _prose(body):
+        heading = _heading_level(line, previous)
+        previous = line
+        if heading is None:
+            continue
+        found, column = heading
+        if found > level + 1:
+            marks = "#" * (level + 1)
+            yield _warning(shown, number, column, "heading-skip",
+                           f"this heading is {'#' * found} right after "
+                           + ("the issue's title" if level == 0 else f"a {'#' * level} heading")
+                           + f", skipping a level; make it {marks}, or add a {marks} heading "
+                           "before it")
+        level = found
+
+
+def _heading_level(line: str, previous: str) -> tuple[int, int] | None:
+    """The level and column of a heading on `line` (given the line before it), if it is one."""
+    atx = _ATX.match(line)
+    if atx:
+        return len(atx[1]), atx.start(1) + 1
+    if _PLACEMENT.match(line) and "no heading" not in line.replace("  ", " "):
+        return 1, line.index("[") + 1
+    setext = _SETEXT.match(line)
+    if setext and previous.strip() and not previous.lstrip().startswith(("-", "*", "+", ">")):
+        return (1 if setext[1][0] == "=" else 2), 1
+    return None
+
+
+def _link_warnings(shown: str, lines: list[tuple[int, str]], site: Site, issue: Issue | None,
+                   ids: set[str] | None) -> Iterator[Problem]:
+    prose = list(_prose(lines))
+    definitions = {match[1].lower(): match[2] for _, line in prose
+                   if (match := _DEFINITION.match(line))}
+    for number, line in prose:
+        for match in _IMAGE.finditer(line):
+            decorative = match[3] and ".decorative" in match[3]
+            if not match[1].strip() and not decorative:
+                yield _warning(shown, number, match.start() + 1, "missing-alt",
+                               "this image has no description; write what it shows between "
+                               "the brackets, ![like this](...), or mark a purely "
+                               "decorative image with {.decorative} after it")
+            yield from _target_warnings(shown, number, match.start(2) + 1, match[2], site,
+                                        issue, ids)
+        for match in _LINK.finditer(_blank(line, _IMAGE)):
+            yield from _link_text_warning(shown, number, match.start() + 1, match[1])
+            yield from _target_warnings(shown, number, match.start(2) + 1, match[2], site,
+                                        issue, ids)
+        for match in _REFERENCE_LINK.finditer(_blank(line, _IMAGE)):
+            yield from _link_text_warning(shown, number, match.start() + 1, match[1])
+            target = definitions.get((match[2] or match[1]).lower())
+            if target is not None:
+                yield from _target_warnings(shown, number, match.start() + 1, target, site,
+                                            issue, ids)
+
+
+def _blank(line: str, pattern: re.Pattern[str]) -> str:
+    return pattern.sub(lambda match: "x" * len(match[0]), line)
+
+
+def _link_text_warning(shown: str, line: int, column: int, text: str) -> Iterator[Problem]:
+    words = " ".join(re.sub(r"[*_`!.:…]+", " ", text).split()).lower()
+    if _IMAGE.search(text) and not re.search(r"!\[\s*\]", text):
+        return  # a linked image is named by its description
+    if not words:
+        yield _warning(shown, line, column, "link-text",
+                       "this link has no text; say where it goes, [like this](...)")
+    elif words in _VAGUE_LINK_TEXT:
+        yield _warning(shown, line, column, "link-text",
+                       f"the link text '{text.strip()}' does not say where it goes; screen "
+                       "reader users hear links out of context, so name the page, e.g. "
+                       "[the procedures manual](...)")
+
+
+def _target_warnings(shown: str, line: int, column: int, target: str, site: Site,
+                     issue: Issue | None, ids: set[str] | None) -> Iterator[Problem]:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target:
+        return
+    if not parts.path:
+        if ids is not None and unquote(parts.fragment) not in ids:
+            yield _warning(shown, line, column, "missing-anchor",
+                           f"there is no #{parts.fragment} in this issue; link to a heading by "
+                           "its id (the heading in lower case, with hyphens for spaces)")
+        return
+    if issue is None:
+        return
+    if not _local_target_exists(site, issue, unquote(parts.path)):
+        yield _warning(shown, line, column, "missing-file",
+                       f"{parts.path} is not in the site; check the name, and put the file "
+                       f"beside the issue in issues/{issue.series.slug}/")
+
+
+def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:
+    """Whether a relative link from the issue's page reaches a file the build publishes: an
+    issue's page or PDF, the archive's pages and feeds, a stylesheet, or a file kept beside
+    the issues."""
+    if path.startswith("/"):
+        return False
+    target = posixpath.normpath(posixpath.join(issue.series.slug, path))
+    if target.startswith("../") or target == "..":
+        return False
+    folder, _, name = target.rpartition("/")
+    stem, _, suffix = name.rpartition(".")
+    if target in ("index.html", "feed.xml") or (folder in site.series
+                                                 and name in ("index.html", "feed.xml")):
+        return True
+    if folder in site.series and suffix in ("html", "pdf") and \
+            (site.issues_folder / folder / f"{stem}.md").is_file():
+        return True
+    if target.startswith(f"{ASSETS_FOLDER}/"):
+        return (site.styles_folder / target.removeprefix(f"{ASSETS_FOLDER}/")).is_file()
+    return (site.issues_folder / target).is_file()
+
+
+def _cadence_warnings(site: Site, asked: list[Issue]) -> Iterator[Problem]:
+    """Each issue asked for whose date is not where its series' cadence puts it after the
+    issue before it (by number)."""
+    wanted = {issue.source for issue in asked}
+    for series in {issue.series.slug: issue.series for issue in asked}.values():
+        every, _ = read_issues(site, [series.folder])
+        ordered = sorted(every, key=lambda issue: issue.front.number)
+        cadence = series.settings.cadence
+        for before, issue in itertools.pairwise(ordered):
+            steps = issue.front.number - before.front.number
+            if issue.source not in wanted or steps < 1 or \
+                    "date-cadence" in issue.front.silence:
+                continue
+            if not fits_cadence(before.front.date, issue.front.date, cadence, steps):
+                due = next_issue_date(before.front.date, cadence, steps)
+                assert due is not None
+                yield _warning(issue.shown, issue.front_lines.get(("date",)) or 1, 1,
+                               "date-cadence",
+                               f"date: {series.settings.title} is {cadence}, so after Issue "
+                               f"{before.front.number} ({month_year(before.front.date)}) "
+                               f"Issue {issue.front.number} is due in {month_year(due)}, not "
+                               f"{month_year(issue.front.date)}; check the date or the number, "
+                               "or add 'silence: [date-cadence]' to an issue out of the usual "
+                               "rhythm")
+
+
+def _coded(problem: Problem) -> Problem:
+    """An error with the code of the kind of file it is in, if it has none of its own."""
+    if problem.code is not None:
+        return problem
+    path = problem.path or ""
+    if path.endswith((".yml", ".yaml")) and path.startswith("blocks/"):
+        code = "block"
+    elif path.endswith(("site.yml", SERIES_FILE, "style.yml")):
+        code = "settings"
+    elif path.endswith(".md"):
+        code = "issue"
+    else:
+        code = "site"
+    return Problem(problem.path, problem.line, problem.message, problem.column,
+                   problem.severity, code)

@@ -1,0 +1,66 @@
+"""What a build or a check works on: the site's issues, each with the block versions it
+shows, and every problem found on the way. Nothing is raised for content here: the callers
+decide what the problems stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
+from publisher.config import Site
+from publisher.errors import Problem
+from publisher.sources import Issue, read_issues
+
+
+@dataclass(frozen=True)
+class PlannedIssue:
+    """An issue and the block versions it will show."""
+
+    issue: Issue
+    blocks: list[PlacedBlock]
+
+    @property
+    def key(self) -> str:
+        return record_key(self.issue)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    library: BlockLibrary
+    issues: list[PlannedIssue]
+    readable: list[Issue]
+    library_problems: list[Problem]
+    issue_problems: list[Problem]
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [*self.library_problems, *self.issue_problems]
+
+
+
+def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
+    """Read the block library and the issues, and resolve every block each issue places.
+
+    Nothing is raised for content: the valid issues come back with every problem found.
+    """
+    template_folders = [site.templates_folder,
+                        *(site.templates_folder / style for style in site.styles)]
+    library, library_problems = load_library(site.root, template_folders)
+    issues, problems = read_issues(site, paths)
+    planned = []
+    for issue in issues:
+        placements, found = issue_placements(issue, site.styles[issue.style])
+        placed, unresolved = place_blocks(library, placements, issue.front.date, issue.shown)
+        problems.extend(found + unresolved)
+        if not found and not unresolved:
+            planned.append(PlannedIssue(issue, placed))
+    return Gathered(library=library, issues=planned, readable=issues,
+                    library_problems=library_problems, issue_problems=problems)
+
+
+def record_key(issue: Issue) -> str:
+    """How the build record and the output folder name an issue: `<series>/<issue>`."""
+    return f"{issue.series.slug}/{issue.slug}"
+
+

@@ -1,0 +1,233 @@
+"""`publisher check`: every rule fires where it should and stays quiet where it should not,
+with the file, line and column; JSON, --strict, silencing, the deny-list, and build."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import PROJECT, write_issue
+
+HEAD = """---
+title: Checking
+number: 8
+date: 2024-06-01
+status: {status}
+summary: A test issue.
+{extra}---
+"""
+
+
+def write(site: Path, body: str, status: str = "published", extra: str = "") -> Path:
+    return write_issue(site, "2024-06-issue-8.md",
+                       HEAD.format(status=status, extra=extra) + body)
+
+
+def findings(run, site: Path, *args: str) -> list[tuple[int, int, str]]:
+    """(line, column, code) of each problem `check --format json` reports."""
+    result = run("check", "--format", "json", *args, cwd=site)
+    report = json.loads(result.stdout)
+    return [(p["line"], p["column"], p["code"]) for p in report["problems"]
+            if p["path"] == "issues/bulletin/2024-06-issue-8.md"]
+
+
+def codes(run, site: Path, *args: str) -> list[str]:
+    return [code for _, _, code in findings(run, site, *args)]
+
+
+def test_the_sample_archive_has_no_problems(sample, run):
+    result = run("check", cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "No problems found in 6 issues.\n"
+
+
+def test_each_problem_is_one_line_with_file_line_and_column(site, run):
+    write(site, "\nSee ![](chart.png) here.\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("issues/bulletin/2024-06-issue-8.md:9:5: warning: this image has "
+                               "no description;")
+    assert lines[0].endswith("[missing-alt]")
+    assert lines[1].startswith("issues/bulletin/2024-06-issue-8.md:9:9: warning: chart.png is "
+                               "not in the site;")
+    assert result.stderr == "0 errors and 2 warnings in 2 issues.\n"
+
+
+def test_errors_are_listed_in_the_same_form_and_fail(site, run):
+    write(site, "\n[[no-such-block]]\n", extra="sumary: oops\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert result.stdout == ("issues/bulletin/2024-06-issue-8.md:7:1: error: sumary: unknown "
+                             "key; did you mean 'summary'? [issue]\n")
+    write(site, "\n[[no-such-block]]\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert result.stdout.startswith("issues/bulletin/2024-06-issue-8.md:9:1: error: "
+                                    "[[no-such-block]]: there is no block 'no-such-block'")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("![](a.png)", [(9, 1, "missing-alt"), (9, 5, "missing-file")]),
+    ("![A chart of referrals](a.png)", [(9, 25, "missing-file")]),
+    ("![](https://example.org/a.png){.decorative}", []),
+    ("### Deep", [(9, 1, "heading-skip")]),
+    ("# Article\n\n## Part\n\n### Detail", []),
+    ("# Article\n\n### Detail", [(11, 1, "heading-skip")]),
+    ("[[duty-team]]\n\n## Part of the contacts", []),
+    ("Deep\n====\n\nDeeper\n------", []),
+    ("Deeper\n------", [(10, 1, "heading-skip")]),
+    ("[click here](https://example.org)", [(9, 1, "link-text")]),
+    ("[Here](https://example.org) and [](https://example.org)",
+     [(9, 1, "link-text"), (9, 33, "link-text")]),
+    ("[the national review](https://example.org)", []),
+    ("[read more][review]\n\n[review]: https://example.org", [(9, 1, "link-text")]),
+    ("# Who to call\n\n[call us](#who-to-call) or [see](#nowhere)",
+     [(11, 34, "missing-anchor")]),
+    ("[top](#content) and [contacts](#block-duty-team)\n\n[[duty-team]]", []),
+    ("[last issue](2024-03-issue-7.pdf) [home](../index.html) [x](missing.docx)",
+     [(9, 61, "missing-file")]),
+    ("`[click here](https://example.org)`\n\n```\n![](x.png)\n```", []),
+])
+def test_page_rules(site, run, body, expected):
+    write(site, "\n" + body + "\n")
+    assert findings(run, site) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Write to jane.smith@example.gov.uk.", ["personal-email"]),
+    ("Write to j.smith@example.gov.uk.", ["personal-email"]),
+    ("Write to whoever@gmail.com.", ["personal-email"]),
+    ("Write to <duty.team@example.gov.uk> or lscb@example.gov.uk.", []),
+    ("Write to safeguarding.board@example.gov.uk.", []),
+    ("Call 07700 900123 or +44 7700 900123.", ["personal-phone", "personal-phone"]),
+    ("Call 0116 454 1004 or 0800 123 4567.", []),
+    ("The baby, date of birth 3 May 2010, was seen.", ["date-of-birth"]),
+    ("DOB: 03/05/2010.", ["date-of-birth"]),
+    ("Babies born in 2010 were more at risk.", []),
+])
+def test_personal_data(site, run, text, expected):
+    write(site, "\n" + text + "\n")
+    assert codes(run, site) == expected
+
+
+def test_personal_data_in_a_block_file_is_found_too(site, run):
+    block = site / "blocks/contacts/duty-team.yml"
+    lines = block.read_text().splitlines()
+    block.write_text("\n".join([*lines, "# ask mary.jones@example.gov.uk"]) + "\n")
+    result = run("check", cwd=site)
+    assert f"blocks/contacts/duty-team.yml:{len(lines) + 1}:7: warning: " \
+           "mary.jones@example.gov.uk looks like a person's own email address" in result.stdout
+
+
+def test_names_on_the_deny_list(site, run, tmp_path, monkeypatch):
+    names = tmp_path / "names.txt"
+    names.write_text("# children known to the board\nAmelia Hart\n\nTobias\n")
+    write(site, "\nWe met amelia  hart and Tobias's mother; Tobiasson is another name.\n",
+          extra="contributors: [Tobias]\n")
+    assert codes(run, site) == []
+    assert findings(run, site, "--deny-list", str(names)) == [
+        (7, 16, "denied-name"), (10, 8, "denied-name"), (10, 25, "denied-name")]
+    monkeypatch.setenv("PUBLISHER_DENY_LIST", str(names))
+    assert codes(run, site) == ["denied-name"] * 3
+    result = run("check", "--deny-list", str(tmp_path / "gone.txt"), cwd=site)
+    assert result.exit_code == 2
+    assert "the deny-list" in result.stderr and "gone.txt cannot be read" in result.stderr
+
+
+def test_draft_notes_matter_only_once_published(site, run):
+    body = "\nTODO: the opening.\n\n<!-- check the figures -->\n"
+    write(site, body, status="draft")
+    assert codes(run, site) == []
+    write(site, body)
+    assert findings(run, site) == [(9, 1, "draft-note"), (11, 1, "draft-note")]
+
+
+def test_a_date_out_of_the_cadence(site, run):
+    write(site, "\nText.\n")  # June 2024 after March 2024: a quarter on
+    assert codes(run, site) == []
+    issue = site / "issues/bulletin/2024-06-issue-8.md"
+    issue.write_text(issue.read_text().replace("date: 2024-06-01", "date: 2024-08-01"))
+    result = run("check", cwd=site)
+    assert "2024-06-issue-8.md:4:1: warning: date: Practice Bulletin is quarterly, so after " \
+           "Issue 7 (March 2024) Issue 8 is due in June 2024, not August 2024" in result.stdout
+
+
+def test_duplicate_numbers_are_errors(site, run):
+    write_issue(site, "2024-09-issue-7.md", HEAD.format(status="draft", extra="")
+                .replace("number: 8", "number: 7").replace("2024-06-01", "2024-09-01"))
+    result = run("check", "--format", "json", cwd=site)
+    assert result.exit_code == 1
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["severity"], problem["code"], problem["line"]) == ("error",
+                                                                       "duplicate-number", 3)
+
+
+def test_json_output(site, run):
+    write(site, "\n[click here](https://example.org)\n")
+    result = run("check", "--format", "json", cwd=site)
+    assert result.exit_code == 0
+    report = json.loads(result.stdout)
+    assert report["errors"] == 0 and report["warnings"] == 1 and report["issues"] == 2
+    assert report["problems"] == [{
+        "path": "issues/bulletin/2024-06-issue-8.md", "line": 9, "column": 1,
+        "severity": "warning", "code": "link-text",
+        "message": report["problems"][0]["message"]}]
+    assert report["problems"][0]["message"].startswith("the link text 'click here'")
+
+
+def test_strict_fails_on_warnings(site, run):
+    write(site, "\n[click here](https://example.org)\n")
+    assert run("check", cwd=site).exit_code == 0
+    assert run("check", "--strict", cwd=site).exit_code == 1
+    write(site, "\n[the review](https://example.org)\n")
+    assert run("check", "--strict", cwd=site).exit_code == 0
+
+
+def test_codes_are_silenced_per_issue_and_per_site(site, run):
+    write(site, "\n[click here](https://example.org) ![](https://example.org/a.png)\n",
+          extra="silence: [link-text]\n")
+    assert codes(run, site) == ["missing-alt"]
+    settings = site / "site.yml"
+    settings.write_text(settings.read_text() + "silence: [missing-alt]\n")
+    assert codes(run, site) == []
+
+
+def test_an_unknown_code_to_silence_is_an_error(site, run):
+    write(site, "\nText.\n", extra="silence: [link-txt]\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert "2024-06-issue-8.md:7:1: error: silence: 'link-txt' is not the code of a warning; " \
+           "did you mean 'link-text'? [silence]" in result.stdout
+    built = run("build", "--format", "html", cwd=site)
+    assert built.exit_code == 1
+    assert "silence: 'link-txt' is not the code of a warning" in built.stderr
+    assert not (site / "output").exists()
+
+
+def test_build_shows_the_same_warnings(site, run):
+    write(site, "\n[click here](https://example.org)\n")
+    result = run("build", "--format", "html", "-q", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith("issues/bulletin/2024-06-issue-8.md:9:1: warning: the link "
+                                    "text 'click here'")
+
+
+def test_paths_limit_the_check(site, run):
+    write(site, "\n[click here](https://example.org)\n")
+    result = run("check", "issues/bulletin/2024-03-issue-7.md", cwd=site)
+    assert result.stdout == "No problems found in 1 issue.\n"
+
+
+def test_check_never_imports_weasyprint(sample):
+    script = ("import sys\nfrom publisher.cli import cli\n"
+              "try:\n    cli(['--site', sys.argv[1], 'check'])\nexcept SystemExit as end:\n"
+              "    assert end.code == 0, end.code\n"
+              "print('weasyprint' in sys.modules)\n")
+    result = subprocess.run([sys.executable, "-c", script, str(sample)], capture_output=True,
+                            text=True, cwd=PROJECT, check=True)
+    assert result.stdout.splitlines()[-1] == "False"
