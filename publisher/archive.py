@@ -19,6 +19,7 @@ from typing import Literal
 import click
 
 from publisher.build import FORMATS, build
+from publisher.checks import DenyList, check_site
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.fingerprint import digest_bytes
@@ -60,8 +61,13 @@ class Verdict:
 
 
 def publish(site_root: Path, path: Path, correction: str | None = None,
-            on: datetime.date | None = None, output_folder: Path | None = None) -> Published:
-    """Publish the issue at `path`, or with `correction` a corrected edition of it."""
+            on: datetime.date | None = None, output_folder: Path | None = None,
+            deny_list: DenyList | None = None) -> Published:
+    """Publish the issue at `path`, or with `correction` a corrected edition of it.
+
+    The issue is checked as published first, with `deny_list`: any error or warning stops
+    it, and leaves its file as it was (a warning that is right can be silenced).
+    """
     site, issue = _one_issue(site_root, path)
     lock = read_lock(site)
     label = site.shown(issue.source)
@@ -72,7 +78,9 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     if changed != original:
         write_atomically(issue.source, changed)
     try:
-        report = build(site_root, [issue.source], FORMATS, output_folder, force=True)
+        _refuse_problems(site_root, issue.source, deny_list)
+        report = build(site_root, [issue.source], FORMATS, output_folder, force=True,
+                       deny_list=deny_list)
     except BaseException:
         if changed != original:
             write_atomically(issue.source, original)
@@ -86,6 +94,15 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     write_atomically(lock.path, lock.data())
     files = [report.output_folder / edition.outputs[name].file for name in ("pdf", "html")]
     return Published(issue.shown, edition, files)
+
+
+def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) -> None:
+    """Stop a publication on anything `publisher check` finds in the issue, warnings too:
+    personal data or a draft note must not reach the archive unnoticed."""
+    report = check_site(site_root, [source], deny_list)
+    if report.problems:
+        raise ContentError(report.problems, outcome="nothing was published; fix them, or "
+                           "silence a warning you have decided is right (silence: [code])")
 
 
 def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> list[Verdict]:

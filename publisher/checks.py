@@ -22,7 +22,7 @@ import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -391,7 +391,7 @@ def _link_warnings(shown: str, lines: list[tuple[int, str]], site: Site, issue: 
                                "the brackets, ![like this](...), or mark a purely "
                                "decorative image with {.decorative} after it")
             yield from _target_warnings(shown, number, match.start(2) + 1, match[2], site,
-                                        issue, ids)
+                                        issue, ids, image=True)
         for match in _LINK.finditer(_blank(line, _IMAGE)):
             yield from _link_text_warning(shown, number, match.start() + 1, match[1])
             yield from _target_warnings(shown, number, match.start(2) + 1, match[2], site,
@@ -423,7 +423,10 @@ def _link_text_warning(shown: str, line: int, column: int, text: str) -> Iterato
 
 
 def _target_warnings(shown: str, line: int, column: int, target: str, site: Site,
-                     issue: Issue | None, ids: set[str] | None) -> Iterator[Problem]:
+                     issue: Issue | None, ids: set[str] | None,
+                     image: bool = False) -> Iterator[Problem]:
+    """A link's (or, with `image`, an image's) target that is missing. A missing image is
+    an error, as the build cannot lay out the page without it."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target:
         return
@@ -436,9 +439,10 @@ def _target_warnings(shown: str, line: int, column: int, target: str, site: Site
     if issue is None:
         return
     if not _local_target_exists(site, issue, unquote(parts.path)):
-        yield _warning(shown, line, column, "missing-file",
-                       f"{parts.path} is not in the site; check the name, and put the file "
-                       f"beside the issue in issues/{issue.series.slug}/")
+        problem = _warning(shown, line, column, "missing-file",
+                           f"{parts.path} is not in the site; check the name, and put the file "
+                           f"beside the issue in issues/{issue.series.slug}/")
+        yield replace(problem, severity="error") if image else problem
 
 
 def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:

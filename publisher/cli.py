@@ -249,9 +249,10 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
             for code in sorted({str(problem.code) for problem in report.warnings}):
                 click.echo(f"[{code}] is {WARNINGS.get(code, code)}", err=True)
         if not quiet:
-            click.echo(_check_summary(len(report.errors), len(report.warnings), report.issues)
-                       + (f" ({time.perf_counter() - started:.2f} s)" if verbose else ""),
-                       err=bool(report.problems))
+            summary = _check_summary(len(report.errors), len(report.warnings), report.issues)
+            if verbose:
+                summary = f"{summary[:-1]} ({time.perf_counter() - started:.2f} s)."
+            click.echo(summary, err=bool(report.problems))
     if report.errors or (strict and report.warnings):
         raise click.exceptions.Exit(1)
 
@@ -331,15 +332,19 @@ def _series_named(site: Site, name: str) -> Series:
               help="The date of the correction (default: today).")
 @click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write here instead of the site's output folder (site.yml: output).")
+@_deny_list_option
 @click.pass_obj
 def publish_command(site_root: Path, issue: Path, correction: str | None, day: str | None,
-                    output_folder: Path | None) -> None:
+                    output_folder: Path | None, deny_list: Path | None) -> None:
     """Publish ISSUE: mark it published, build it, and lock it in archive-lock.json.
 
     The lock records everything the issue was made from and a fingerprint of its PDF and
     HTML, so 'publisher verify' can prove years later that it still comes out the same.
     An issue is published once; to change it afterwards, edit it and publish a correction,
     which is shown to readers and recorded as a new edition beside the earlier ones.
+
+    The issue is checked as 'publisher check --strict' would check it once published: any
+    error or warning (a draft note, personal data, a name on the deny-list) stops it.
 
     \b
     Examples:
@@ -351,9 +356,11 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
         raise click.UsageError("--date is the date of a correction; give --correction too")
     if correction is not None and not correction.strip():
         raise click.BadParameter("say what was corrected", param_hint="--correction")
+    from publisher.checks import read_deny_list
+
     when = _date_option(day, "--date") if day else None
     published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
-                        output_folder)
+                        output_folder, read_deny_list(deny_list))
     edition = published.edition
     pages = edition.outputs["pdf"].text
     kind = "a corrected edition" if edition.correction else "the first edition"

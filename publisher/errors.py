@@ -63,7 +63,7 @@ class ContentError(PublisherError):
     def __init__(self, problems: Iterable[Problem], outcome: str = "nothing was written"):
         self.problems = sorted(set(problems), key=reading_order)
         files = {p.path for p in self.problems}
-        lines = [str(p) for p in self.problems]
+        lines = [p.located() if p.severity == "warning" else str(p) for p in self.problems]
         count = len(self.problems)
         summary = (
             f"{count} problem{'s' if count != 1 else ''} in "

@@ -145,7 +145,7 @@ def test_a_publish_that_fails_leaves_the_issue_a_draft(site, run):
         "![A chart](missing-chart.png)\n"))
     result = run("publish", "issues/bulletin/2024-06-issue-8.md", cwd=site)
     assert result.exit_code == 1
-    assert "missing-chart.png does not exist" in result.stderr
+    assert "2024-06-issue-8.md:9: missing-chart.png is not in the site" in result.stderr
     assert "status: draft" in issue.read_text()
     assert not (site / "archive-lock.json").exists()
 
@@ -266,3 +266,30 @@ def test_verify_says_a_named_draft_has_nothing_to_verify(site, run):
         "draft  issues/bulletin/2024-06-issue-8.md",
         "         not published, so nothing to verify",
         "1 issue: 1 draft."]
+
+
+def test_publishing_is_refused_while_check_finds_anything(site, run, tmp_path):
+    names = tmp_path / "names.txt"
+    names.write_text("Amelia Hart\n")
+    source = write_issue(site, "2024-06-issue-8.md", "---\ntitle: Nearly\nnumber: 8\n"
+                         "date: 2024-06-01\nstatus: draft\nsummary: Almost ready.\n---\n\n"
+                         "TODO: the ending. We thank Amelia Hart.\n")
+    before = source.read_bytes()
+    result = run("publish", "issues/bulletin/2024-06-issue-8.md", "--deny-list", str(names),
+                 cwd=site)
+    assert result.exit_code == 1
+    assert "2024-06-issue-8.md:9:1: warning: a draft note ('TODO') is left in a published " \
+           "issue" in result.stderr
+    assert "2024-06-issue-8.md:9:28: warning: 'Amelia Hart' is a name on the deny-list" \
+        in result.stderr
+    assert result.stderr.endswith("nothing was published; fix them, or silence a warning you "
+                                  "have decided is right (silence: [code]).\n")
+    assert source.read_bytes() == before
+    assert not (site / "archive-lock.json").exists()
+    assert not (site / "output").exists()
+
+    source.write_text(before.decode().replace("TODO: the ending. We thank Amelia Hart.",
+                                              "The end."))
+    result = run("publish", "issues/bulletin/2024-06-issue-8.md", "--deny-list", str(names),
+                 cwd=site)
+    assert result.exit_code == 0, result.stderr

@@ -48,14 +48,14 @@ def test_the_sample_archive_has_no_problems(sample, run):
 def test_each_problem_is_one_line_with_file_line_and_column(site, run):
     write(site, "\nSee ![](chart.png) here.\n")
     result = run("check", cwd=site)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # the build cannot lay out a page without its image
     lines = result.stdout.splitlines()
     assert lines[0].startswith("issues/bulletin/2024-06-issue-8.md:9:5: warning: this image has "
                                "no description;")
     assert lines[0].endswith("[missing-alt]")
-    assert lines[1].startswith("issues/bulletin/2024-06-issue-8.md:9:9: warning: chart.png is "
+    assert lines[1].startswith("issues/bulletin/2024-06-issue-8.md:9:9: error: chart.png is "
                                "not in the site;")
-    assert result.stderr == "0 errors and 2 warnings in 2 issues.\n"
+    assert result.stderr == "1 error and 1 warning in 2 issues.\n"
 
 
 def test_errors_are_listed_in_the_same_form_and_fail(site, run):
