@@ -60,7 +60,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
     """Turn an issue's Markdown body into HTML sections and the list of its articles."""
     articles = ArticleExtension(blocks)
     converter = markdown.Markdown(
-        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinkExtension(), articles],
+        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinkExtension(), TableExtension(),
+                    articles],
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
@@ -91,7 +92,7 @@ def render_inline(text: str) -> str:
 
 @functools.cache
 def _fragment_converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinkExtension()],
+    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinkExtension(), TableExtension()],
                              output_format="html")
 
 
@@ -102,6 +103,14 @@ class LinkExtension(Extension):
         # Replaces the built-in pattern, which hides addresses behind random-looking entities.
         md.inlinePatterns.register(PlainEmailLink(AUTOMAIL_RE, md), "automail", 110)
         md.treeprocessors.register(LinkAddresses(md), "link_addresses", 3)
+
+
+class TableExtension(Extension):
+    """Tables that screen readers can follow, and that fit a phone's screen."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 2: after the articles' sections (4) are made.
+        md.treeprocessors.register(TableHeaders(md), "table_headers", 2)
 
 
 class ArticleExtension(Extension):
@@ -123,7 +132,6 @@ class ArticleExtension(Extension):
         # Priority 4: after the toc extension (5) has given every heading its id.
         md.treeprocessors.register(ArticleSections(md, markers, self.sections),
                                    "article_sections", 4)
-        md.treeprocessors.register(TableHeaders(md), "table_headers", 2)
         md.treeprocessors.register(ImageSources(md, self.images), "image_sources", 1)
 
 
@@ -216,12 +224,33 @@ class ArticleSections(Treeprocessor):
 
 
 class TableHeaders(Treeprocessor):
-    """Header cells say they head their column, for screen readers and PDF tags."""
+    """Header cells say they head their column, for screen readers and PDF tags; and each
+    table stands in a region of its own, which screen.css lets scroll sideways when the
+    table is wider than a phone's screen (the page itself never does). Keyboard users can
+    focus the region to scroll it, and screen readers name it by the table's column
+    headings. On paper the region is a plain box."""
 
     def run(self, root: etree.Element) -> None:
         for row in root.iter("thead"):
             for cell in row.iter("th"):
                 cell.set("scope", "col")
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag == "table":
+                    parent.remove(child)
+                    parent.insert(index, _scroll_region(child))
+
+
+def _scroll_region(table: etree.Element) -> etree.Element:
+    headings = [" ".join("".join(cell.itertext()).split())
+                for head in table.iter("thead") for cell in head.iter("th")]
+    label = "Table: " + ", ".join(heading for heading in headings if heading)
+    region = etree.Element("div", {"class": "table-scroll", "role": "region",
+                                   "aria-label": label.rstrip(": "), "tabindex": "0"})
+    region.text = "\n"
+    region.tail, table.tail = table.tail, "\n"
+    region.append(table)
+    return region
 
 
 class ImageSources(Treeprocessor):

@@ -41,6 +41,18 @@ def copy_sample_archive(target: Path) -> Path:
     return target
 
 
+#: Lines to show at the end of every test run, whatever its outcome, under a title each
+#: (tests/test_accessibility.py reports each page's axe-core violations here).
+SUMMARY: dict[str, list[str]] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for title, lines in SUMMARY.items():
+        terminalreporter.section(title)
+        for line in lines:
+            terminalreporter.write_line(line)
+
+
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     return copy_sample_archive(tmp_path / "sample")

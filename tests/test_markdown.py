@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from publisher.markdown import Section, render_markdown
+from publisher.markdown import Section, render_fragment, render_markdown
 
 
 def test_each_top_heading_starts_an_article_section():
@@ -62,3 +62,19 @@ def test_table_header_cells_have_column_scope():
 def test_footnotes_stay_outside_the_last_article():
     body = render_markdown("# One\n\nText[^1].\n\n[^1]: A note.\n")
     assert body.html.index("</section>") < body.html.index('<div class="footnote">')
+
+
+def test_a_table_stands_in_a_region_that_can_scroll_sideways():
+    body = render_markdown("# Contacts\n\n| Area | *Phone* |\n|---|---|\n| North | 01234 |\n\n"
+                           "After.\n")
+    assert ('<h2 id="contacts">Contacts</h2>\n'
+            '<div aria-label="Table: Area, Phone" class="table-scroll" role="region" '
+            'tabindex="0">\n<table>\n<thead>') in body.html
+    assert "</table>\n</div>\n<p>After.</p>\n</section>" in body.html
+
+
+def test_a_table_in_a_block_field_stands_in_a_region_too():
+    html = render_fragment("| Year | Reviews |\n|---|---|\n| 2019 | 24 |\n")
+    assert html.startswith('<div aria-label="Table: Year, Reviews" class="table-scroll" '
+                           'role="region" tabindex="0">\n<table>')
+    assert '<th scope="col">Year</th>' in html
