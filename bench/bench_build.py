@@ -1,5 +1,9 @@
 """Time publisher's PDF build of a sample issue against bare WeasyPrint on the same HTML.
 
+Bare WeasyPrint does the same work: it lays the page out once and writes the PDF in each
+variant the issue gets (a tagged web copy and, for a published issue, a PDF/A archival
+copy; see publisher/variants.py).
+
     .venv/bin/python bench/bench_build.py [ISSUE] [--rounds N]
 
 Both run in this one process, after one warm-up each, alternating so that the machine's
@@ -23,6 +27,7 @@ import weasyprint
 
 from publisher.build import build
 from publisher.config import read_site
+from publisher.fingerprint import InputReader
 from publisher.pages import PageMaker
 from publisher.plan import gather
 
@@ -52,8 +57,14 @@ def main() -> None:
         def ours() -> None:
             build(PROJECT, [issue], ("pdf",), output, force=True)
 
+        site, _ = read_site(PROJECT)
+        copies = InputReader(site).copies(report.built[0].issue)
+        variants = [copies.web, *([copies.archival] if copies.archival else [])]
+
         def bare() -> None:
-            weasyprint.HTML(filename=html_file).write_pdf()
+            document = weasyprint.HTML(filename=html_file).render()
+            for variant in variants:
+                document.write_pdf(pdf_variant=variant)
 
         def own_stages() -> None:
             site, _ = read_site(PROJECT)
@@ -68,7 +79,7 @@ def main() -> None:
         stages = [cpu_seconds(own_stages) for _ in range(arguments.rounds)]
 
     print(f"{report.built[0].issue.shown}: {report.built[0].issue.front.title!r}, "
-          f"{arguments.rounds} rounds, CPU seconds")
+          f"{arguments.rounds} rounds, CPU seconds, PDF copies {copies.describe()}")
     for name, values in timings.items():
         print(f"  {name:<16} median {statistics.median(values):.3f} s, "
               f"fastest {min(values):.3f} s, slowest {max(values):.3f} s")

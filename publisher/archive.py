@@ -13,7 +13,7 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Literal
 
 import click
@@ -29,6 +29,7 @@ from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
 from publisher.state import IssueRecord
 from publisher.textdigest import html_digest, pdf_page_digests
+from publisher.variants import ARCHIVAL_FOLDER
 
 Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails",
                   "draft"]
@@ -92,7 +93,8 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     earlier = locked.editions if locked else []
     lock.issues[label] = LockedIssue(issue.front.title, issue.front.date, [*earlier, edition])
     write_atomically(lock.path, lock.data())
-    files = [report.output_folder / edition.outputs[name].file for name in ("pdf", "html")]
+    files = [report.output_folder / edition.outputs[name].file
+             for name in ("pdf", "archival", "html") if name in edition.outputs]
     return Published(issue.shown, edition, files)
 
 
@@ -225,16 +227,27 @@ def _text_differences(edition: Edition, now: dict[str, OutputRecord]) -> tuple[l
 
 def _output_records(output: Path, record: IssueRecord,
                     with_text: bool = True) -> dict[str, OutputRecord]:
-    """The lock's record of an issue's PDF and HTML page, read from the output folder."""
+    """The lock's record of an issue's files, read from the output folder: its web copy
+    (`pdf`), its archival copy (`archival`) and its HTML page (`html`)."""
     records = {}
-    for name in ("pdf", "html"):
-        file = next(file for file in record.outputs[name] if file.endswith(f".{name}"))
+    for name, file in _locked_files(record).items():
         data = (output / file).read_bytes()
         text = []
         if with_text:
-            text = pdf_page_digests(data) if name == "pdf" else [html_digest(data)]
+            text = [html_digest(data)] if name == "html" else pdf_page_digests(data)
         records[name] = OutputRecord(file, digest_bytes(data), len(data), text)
     return records
+
+
+def _locked_files(record: IssueRecord) -> dict[str, str]:
+    files = {}
+    for name in ("pdf", "html"):
+        for file in record.outputs[name]:
+            if PurePosixPath(file).parent.name == ARCHIVAL_FOLDER:
+                files["archival"] = file
+            elif file.endswith(f".{name}"):
+                files[name] = file
+    return files
 
 
 def _one_issue(site_root: Path, path: Path) -> tuple[Site, Issue]:

@@ -16,7 +16,7 @@ from typing import Literal, Protocol
 from publisher.blocks import PlacedBlock
 from publisher.catalogue import archive_entries, output_sizes, render_archive
 from publisher.checks import DenyList, check_blocks, check_issue, check_series, silence_problems
-from publisher.config import SOURCE_FOLDERS, Site, read_site
+from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
@@ -27,6 +27,7 @@ from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
 from publisher.state import STATE_FILE, BuildState, IssueRecord, read_state
+from publisher.variants import ARCHIVAL_FOLDER, archival_path
 from publisher.workers import run_each
 
 Format = Literal["html", "pdf"]
@@ -77,8 +78,11 @@ class BuildReport:
     #: The checker's warnings about the issues built, their series and their blocks.
     warnings: list[Problem] = field(default_factory=list)
 
-    def count(self, suffix: str) -> int:
-        return sum(1 for built in self.built for path in built.files if path.suffix == suffix)
+    def count(self, suffix: str, archival: bool = False) -> int:
+        """How many files with `suffix` this build wrote: web copies and pages, or with
+        `archival` the archival copies."""
+        return sum(1 for built in self.built for path in built.files
+                   if path.suffix == suffix and (path.parent.name == ARCHIVAL_FOLDER) == archival)
 
 
 class Progress(Protocol):
@@ -92,13 +96,15 @@ class Progress(Protocol):
 
 def build(site_root: Path, paths: list[Path] | None = None,
           formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
-          force: bool = False, frozen: bool = False, drafts: bool = False, jobs: int = 1,
+          force: bool = False, frozen: bool = False, drafts: bool = False,
+          pdf_variant: PdfVariant | None = None, jobs: int = 1,
           deny_list: DenyList | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the issues of the site at `site_root` (all, or those at `paths`).
 
     Issues whose files are up to date are skipped unless `force`. With `frozen`, a
     published issue whose inputs moved since it was locked is an error. With `drafts`, the
-    archive's pages and feeds list drafts too. `jobs` worker processes render. The issues
+    archive's pages and feeds list drafts too. `pdf_variant` is the variant of every web
+    copy, over what the series say (see `variants`). `jobs` worker processes render. The issues
     rendered are checked as `publisher check` does (with `deny_list`); its warnings are
     in the report. Raises ContentError listing every problem, the checker's errors
     included, before anything is written.
@@ -109,7 +115,7 @@ def build(site_root: Path, paths: list[Path] | None = None,
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
     output_folder = _checked_output_folder(site, output_folder)
-    reader = InputReader(site)
+    reader = InputReader(site, pdf_variant)
     if frozen:
         _check_frozen(site, gathered, reader)
     state = read_state(output_folder)
@@ -186,9 +192,14 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
     if "pdf" in formats:
         from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
 
+        copies = reader.copies(page.issue)
+        web_copy = page.path.with_suffix(".pdf")
         pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
-                         created=page.issue.front.date)
-        outputs["pdf"] = [(page.path.with_suffix(".pdf"), pdf.data)]
+                         created=page.issue.front.date, variants=[
+                             copies.web, *([copies.archival] if copies.archival else [])])
+        outputs["pdf"] = [(web_copy, pdf.copies[0])]
+        if copies.archival:
+            outputs["pdf"].append((archival_path(web_copy), pdf.copies[1]))
         page_count, warnings = pdf.page_count, pdf.warnings
         linked = list(dict.fromkeys([*linked, *pdf.loaded]))
     if "html" in formats:
@@ -226,19 +237,23 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
                               site.settings.archive_address)
     maker = PageMaker(site, output_folder)
 
-    def render(task: PlannedIssue) -> Rendered | Problem:
+    def render(task: PlannedIssue) -> Rendered | list[Problem]:
         try:
             page = maker.render(task.issue, task.blocks)
+            checked = check_issue(site, task.issue, page.html, deny_list)
+            errors = [problem for problem in checked if problem.severity == "error"]
+            if errors:
+                return errors
             rendered = render_issue(page, formats, resources, reader, task.blocks)
-            return replace(rendered, checked=check_issue(site, task.issue, page.html, deny_list))
+            return replace(rendered, checked=checked)
         except RenderError as error:
-            return error.problem
+            return [error.problem]
 
     results: dict[int, Rendered] = {}
     problems = []
     for index, outcome in run_each(render, planned, jobs):
-        if isinstance(outcome, Problem):
-            problems.append(outcome)
+        if isinstance(outcome, list):
+            problems.extend(outcome)
         else:
             results[index] = outcome
         if progress:

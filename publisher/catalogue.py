@@ -14,14 +14,17 @@ from pathlib import Path
 
 import jinja2
 
-from publisher.config import Site
-from publisher.resources import ASSETS_FOLDER
+from publisher.config import Series, Site
+from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
 from publisher.sources import Issue
 from publisher.templates import make_environment, render_template
+from publisher.variants import ARCHIVAL_VARIANT, WEB_VARIANT, variant_name
 
 INDEX_PAGE = "index.html"
 HOME_TEMPLATE = "archive/index.html"
 SERIES_TEMPLATE = "archive/series.html"
+#: The accessibility statement: what the bulletins meet and how to ask for another format.
+STATEMENT_TEMPLATE = "archive/accessibility.html"
 
 
 @dataclass(frozen=True)
@@ -66,12 +69,18 @@ def archive_entries(issues: list[Issue], sizes: dict[str, int], page_counts: dic
 
 def render_archive(site: Site, output_folder: Path,
                    entries: list[ArchiveEntry]) -> list[tuple[Path, bytes]]:
-    """The archive's home page and one page per series, as (path, bytes) to write."""
+    """The archive's home page, one page per series and the accessibility statement, as
+    (path, bytes) to write."""
     environment = make_environment(site.templates_folder, None)
     series_list = sorted(site.series.values(), key=lambda s: s.settings.title)
     pages = [(output_folder / INDEX_PAGE,
               _render(site, environment, HOME_TEMPLATE, output_folder, output_folder,
-                      {"series_list": series_list, "entries": entries}))]
+                      {"series_list": series_list, "entries": entries})),
+             (output_folder / STATEMENT_PAGE,
+              _render(site, environment, STATEMENT_TEMPLATE, output_folder, output_folder,
+                      {"web_variant": variant_name(WEB_VARIANT),
+                       "archival_variant": variant_name(ARCHIVAL_VARIANT),
+                       "series_variants": _series_variants(series_list)}))]
     for series in series_list:
         folder = output_folder / series.slug
         own = [entry for entry in entries if entry.issue.series.slug == series.slug]
@@ -79,6 +88,13 @@ def render_archive(site: Site, output_folder: Path,
                       _render(site, environment, SERIES_TEMPLATE, output_folder, folder,
                               {"series": series, "entries": own})))
     return pages
+
+
+def _series_variants(series_list: list[Series]) -> list[tuple[str, str]]:
+    """The title and web copy variant of each series that chose its own."""
+    return [(series.settings.title, variant_name(series.settings.pdf_variant))
+            for series in series_list
+            if series.settings.pdf_variant not in (None, WEB_VARIANT)]
 
 
 def _render(site: Site, environment: jinja2.Environment, template: str, output_folder: Path,
@@ -90,6 +106,8 @@ def _render(site: Site, environment: jinja2.Environment, template: str, output_f
         "site": site.settings,
         "language": site.settings.language,
         "assets": link(ASSETS_FOLDER),
+        "statement": link(STATEMENT_PAGE),
+        "statement_address": site.settings.archive_address + STATEMENT_PAGE,
         "link": link,
         **context,
     }

@@ -39,7 +39,6 @@ from publisher.validation import did_you_mean
 
 #: Every warning, by its code, with what it finds.
 WARNINGS: dict[str, str] = {
-    "missing-alt": "an image without a description (alt text) for people who cannot see it",
     "heading-skip": "a heading that skips a level, which confuses screen reader users",
     "link-text": "a link whose text is empty or says nothing of where it goes ('click here')",
     "missing-anchor": "a link to a place in the issue (#name) that does not exist",
@@ -51,6 +50,14 @@ WARNINGS: dict[str, str] = {
     "date-of-birth": "a date of birth",
     "denied-name": "a name from the deny-list (--deny-list or PUBLISHER_DENY_LIST)",
 }
+#: Errors with a code of their own, which no `silence:` list can silence.
+ERRORS: dict[str, str] = {
+    "missing-alt": "an image without a description (alt text) for people who cannot see it, "
+                   "and not marked decorative",
+}
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_ALT_ATTRIBUTE = re.compile(r"\salt\s*=", re.IGNORECASE)
+_SRC_ATTRIBUTE = re.compile(r"\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 #: The environment variable naming the deny-list file, when --deny-list is not given.
 DENY_LIST_VARIABLE = "PUBLISHER_DENY_LIST"
 
@@ -203,7 +210,25 @@ def check_issue(site: Site, issue: Issue, page: str | None,
     ids = {html.unescape(found) for found in _ID.findall(page)} if page is not None else None
     problems += [problem for problem in _issue_warnings(site, issue, ids, deny_list)
                  if problem.code not in silenced]
+    if page is not None:
+        problems += _images_without_alt(issue, page)
     return problems
+
+
+def _images_without_alt(issue: Issue, page: str) -> Iterator[Problem]:
+    """An error for each image on the page with no alt attribute at all: written in HTML in
+    the issue, or by a block's template. (Markdown images are checked line by line.)"""
+    lines = issue.text.split("\n")
+    for tag in _IMG_TAG.findall(page):
+        if _ALT_ATTRIBUTE.search(tag):
+            continue
+        source = _SRC_ATTRIBUTE.search(tag)
+        shown = html.unescape(source[1]) if source else "an image"
+        line = next((number for number, text in enumerate(lines, start=1)
+                     if source and shown in text), None)
+        yield Problem(issue.shown, line, f"the image {shown} has no alt attribute; give it "
+                      "one that says what it shows (alt=\"...\"), or alt=\"\" if it is "
+                      "purely decorative", code="missing-alt")
 
 
 def silence_problems(site: Site, issue: Issue) -> list[Problem]:
@@ -242,7 +267,11 @@ def _silenced_codes(codes: list[str], place: tuple[str, int | None]) -> tuple[se
     """The codes a `silence:` list names, and an error for each code that is no warning's."""
     problems = []
     for code in codes:
-        if code not in WARNINGS:
+        if code in ERRORS:
+            problems.append(Problem(place[0], place[1], f"silence: {code!r} is an error, not a "
+                                    f"warning, and cannot be silenced: {ERRORS[code]}",
+                                    code="silence"))
+        elif code not in WARNINGS:
             hint = did_you_mean(code, sorted(WARNINGS),
                                 f"the codes are: {', '.join(sorted(WARNINGS))}")
             problems.append(Problem(place[0], place[1], f"silence: {code!r} is not the code "
@@ -386,10 +415,10 @@ def _link_warnings(shown: str, lines: list[tuple[int, str]], site: Site, issue: 
         for match in _IMAGE.finditer(line):
             decorative = match[3] and ".decorative" in match[3]
             if not match[1].strip() and not decorative:
-                yield _warning(shown, number, match.start() + 1, "missing-alt",
-                               "this image has no description; write what it shows between "
-                               "the brackets, ![like this](...), or mark a purely "
-                               "decorative image with {.decorative} after it")
+                yield Problem(shown, number, "this image has no description; write what it "
+                              "shows between the brackets, ![like this](...), or mark a purely "
+                              "decorative image with {.decorative} after it",
+                              column=match.start() + 1, code="missing-alt")
             yield from _target_warnings(shown, number, match.start(2) + 1, match[2], site,
                                         issue, ids, image=True)
         for match in _LINK.finditer(_blank(line, _IMAGE)):
@@ -439,10 +468,19 @@ def _target_warnings(shown: str, line: int, column: int, target: str, site: Site
     if issue is None:
         return
     if not _local_target_exists(site, issue, unquote(parts.path)):
+        outside = _climbs_out(issue, unquote(parts.path))
         problem = _warning(shown, line, column, "missing-file",
+                           f"{parts.path} is outside the site; a page may use only files inside "
+                           "the site's own folders" if outside else
                            f"{parts.path} is not in the site; check the name, and put the file "
                            f"beside the issue in issues/{issue.series.slug}/")
         yield replace(problem, severity="error") if image else problem
+
+
+def _climbs_out(issue: Issue, path: str) -> bool:
+    """Whether a relative reference from the issue's page leaves the output folder."""
+    target = posixpath.normpath(posixpath.join(issue.series.slug, path))
+    return path.startswith("/") or target == ".." or target.startswith("../")
 
 
 def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:

@@ -18,13 +18,14 @@ from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
 from publisher.build import FORMATS, Format, Rendered, build
-from publisher.config import Series, Site, load_site, read_site
+from publisher.config import PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
 from publisher.plan import gather
 from publisher.sources import Issue
 from publisher.validation import did_you_mean, parse_iso_date
+from publisher.variants import PDF_VARIANTS
 from publisher.workers import available_cores
 
 INTERNAL_ERROR = (
@@ -100,6 +101,9 @@ def _deny_list_option(function: Any) -> Any:
               "locked by 'publisher publish'.")
 @click.option("--drafts", is_flag=True,
               help="List drafts in the archive's pages and feeds too (they are always built).")
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
+              help="The PDF variant of every issue's web copy, whatever its series says "
+              "(series.yml: pdf_variant; default pdf/ua-1).")
 @_jobs_option
 @_deny_list_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
@@ -108,13 +112,15 @@ def _deny_list_option(function: Any) -> Any:
 @click.pass_obj
 def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                   output_folder: Path | None, force: bool, frozen: bool, drafts: bool,
-                  jobs: int | None, deny_list: Path | None, quiet: bool,
-                  verbose: bool) -> None:
+                  pdf_variant: PdfVariant | None, jobs: int | None, deny_list: Path | None,
+                  quiet: bool, verbose: bool) -> None:
     """Build issues into PDF and HTML.
 
     With no ISSUES, builds every issue of every series. An ISSUE is an issue's Markdown
     file or a series folder. Each issue is written to OUTPUT/<series>/<issue>.pdf and .html,
-    with the archive's pages and Atom feeds. Every source is checked first: if any has an
+    with the archive's pages and Atom feeds. The PDF is tagged for screen readers
+    (PDF/UA-1); a published issue also gets an archival copy in PDF/A-2a, in
+    OUTPUT/<series>/archival/<issue>.pdf. Every source is checked first: if any has an
     error, each error is listed with its file and line, and nothing is written.
 
     An issue is built again only when something it is made from changed since the last
@@ -137,7 +143,8 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     display = _BuildDisplay(quiet)
     try:
         report = build(site_root, paths or None, formats, output_folder, force=force,
-                       frozen=frozen, drafts=drafts, jobs=jobs or available_cores(),
+                       frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
+                       jobs=jobs or available_cores(),
                        deny_list=names, progress=display)
     finally:
         display.close()
@@ -160,8 +167,11 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                    "(--force builds them again).")
     else:
         seconds = time.perf_counter() - started
+        archival = report.count(".pdf", archival=True)
         click.echo(f"Built {_issues(len(report.built))} ({report.count('.pdf')} PDF, "
-                   f"{report.count('.html')} HTML) into {where} in {seconds:.2f} s"
+                   f"{report.count('.html')} HTML"
+                   + (f", {archival} archival PDF/A" if archival else "")
+                   + f") into {where} in {seconds:.2f} s"
                    + (f"; {unchanged} unchanged." if unchanged else "."))
 
 
@@ -364,9 +374,11 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     edition = published.edition
     pages = edition.outputs["pdf"].text
     kind = "a corrected edition" if edition.correction else "the first edition"
-    click.echo(f"Published {published.shown} as edition {edition.number} ({kind}): "
-               + ", ".join(path.name for path in published.files)
-               + f" ({len(pages)} page{'s' if len(pages) != 1 else ''}); "
+    described = {"pdf": "", "archival": " (archival, PDF/A-2a)", "html": ""}
+    files = ", ".join(edition.outputs[name].file + what for name, what in described.items()
+                      if name in edition.outputs)
+    click.echo(f"Published {published.shown} as edition {edition.number} ({kind}, "
+               f"{len(pages)} page{'s' if len(pages) != 1 else ''}): {files}; "
                f"locked in {LOCK_FILE}.")
 
 

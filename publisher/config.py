@@ -36,8 +36,32 @@ SOURCE_FOLDERS = (ISSUES_FOLDER, TEMPLATES_FOLDER, STYLES_FOLDER, BLOCKS_FOLDER)
 #: Output names the site keeps for itself (stylesheets and fonts go in output/assets).
 RESERVED_SERIES = ("assets",)
 
+#: The PDF variants an issue's web copy may take: each one tagged for screen readers.
+PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-3a"]
+
 Cadence = Literal["weekly", "monthly", "bimonthly", "quarterly", "termly", "twice-yearly",
                   "yearly", "occasional"]
+
+
+class AccessibilitySettings(Schema):
+    """`accessibility:` in site.yml: what the accessibility statement page tells readers."""
+
+    email: Text | None = Field(None, description="A team or role address (not a person's) "
+                               "to ask for another format or report a problem.",
+                               json_schema_extra={"example": "communications@example.gov.uk"})
+    phone: Text | None = Field(None, description="A team or switchboard number for the same.",
+                               json_schema_extra={"example": "0116 000 0000"})
+    reply_within: Text = Field("10 working days", description="How soon a request is "
+                               "answered.", json_schema_extra={"example": "5 working days"})
+    formats: TextList = Field(
+        default_factory=lambda: ["large print", "easy read", "audio", "braille",
+                                 "a Word document"],
+        description="The other formats an issue can be asked for.")
+    known_problems: TextList = Field(
+        default_factory=list, description="Parts of the bulletins the board knows are not "
+        "accessible yet, each a sentence, listed in the statement.")
+    reviewed: IsoDate | None = Field(None, description="The date the board last reviewed "
+                                     "the statement.")
 
 
 class SiteSettings(Schema):
@@ -58,6 +82,10 @@ class SiteSettings(Schema):
         json_schema_extra={"example": "https://www.example.org.uk/bulletins/"})
     silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
                               "check' not to give for any issue, by their codes.")
+    accessibility: AccessibilitySettings = Field(
+        default_factory=AccessibilitySettings,  # type: ignore[arg-type]
+        description="What the accessibility statement page (accessibility.html in the output) "
+        "says: whom to ask for another format.")
 
     @field_validator("website", "archive_url")
     @classmethod
@@ -113,6 +141,10 @@ class SeriesSettings(Schema):
     colours: dict[Text, Colour] = Field(
         default_factory=dict, description="Brand colours of this series, overriding the "
         "site's (styles/brand.css), e.g. 'brand: \"#5b2a86\"'.")
+    pdf_variant: PdfVariant | None = Field(
+        None, description="The PDF variant of the issues' web copy: pdf/ua-1 (the default), "
+        "pdf/ua-2, pdf/a-2a or pdf/a-3a. Published issues also get an archival copy in "
+        "PDF/A-2a whatever this says.", json_schema_extra={"example": "pdf/ua-1"})
 
     @model_validator(mode="after")
     def _one_way_to_name_the_style(self) -> SeriesSettings:

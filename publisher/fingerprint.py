@@ -9,7 +9,8 @@ A fingerprint is a flat map from an input's label to a digest of it:
 - `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
-- `software NAME`: the version of publisher, WeasyPrint and the libraries that shape the bytes.
+- `software NAME`: the version of publisher, WeasyPrint and the libraries that shape the bytes;
+- `pdf copies`: the PDF variant of the web copy, and of the archival copy if there is one.
 
 Two builds with the same fingerprint make the same bytes. The build compares fingerprints
 to skip issues that have not changed, and the archive lock keeps one per published edition.
@@ -29,20 +30,22 @@ from typing import Any
 
 from publisher import __version__
 from publisher.blocks import Block, PlacedBlock, Version
-from publisher.config import SERIES_FILE, SITE_FILE, Site
+from publisher.config import SERIES_FILE, SITE_FILE, PdfVariant, Site
 from publisher.errors import display_path
 from publisher.sources import Issue
 from publisher.templates import find_template
+from publisher.variants import PdfCopies, pdf_copies
 
 BLOCK = "block "
 TEMPLATE = "template "
 SOFTWARE = "software "
 MISSING = "missing"
+PDF_COPIES = "pdf copies"
 #: The software whose version can change the bytes of an issue's files.
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
-#: Settings that never reach an issue's files.
-_SITE_SETTINGS_NOT_SHOWN = {"output", "silence"}
+#: Settings that never reach an issue's files (the statement page alone shows accessibility).
+_SITE_SETTINGS_NOT_SHOWN = {"output", "silence", "accessibility"}
 #: A version or as-of pin inside a placement; pins choose a version, whose content counts.
 _PIN = re.compile(r"\s*\|\s*(?:version|as\s+of)\s*:[^|\]\n,]*", re.IGNORECASE)
 
@@ -66,7 +69,7 @@ class Fingerprint:
             return f"{label} (new)"
         if after is None or after == MISSING:
             return f"{label} (gone)"
-        if label.startswith(SOFTWARE):
+        if label.startswith(SOFTWARE) or label == PDF_COPIES:
             return f"{label} ({before} → {after})"
         if label.startswith(BLOCK):
             return f"{label} (was the version {_short(before)}, now {_short(after)})"
@@ -87,10 +90,14 @@ class Fingerprint:
 
 
 class InputReader:
-    """Digests of a site's inputs; each file is read once however many issues use it."""
+    """Digests of a site's inputs; each file is read once however many issues use it.
 
-    def __init__(self, site: Site):
+    `pdf_variant`, if given, is the variant of every web copy, whatever the series says.
+    """
+
+    def __init__(self, site: Site, pdf_variant: PdfVariant | None = None):
         self.site = site
+        self.pdf_variant = pdf_variant
         self._root = site.root.resolve()
         self._digests: dict[Path, str] = {}
         self._labels: dict[Path, str] = {}
@@ -118,6 +125,7 @@ class InputReader:
             self.label(issue.source): digest_bytes(_without_pins(issue, placed).encode("utf-8")),
             SITE_FILE: self._site_settings(),
             self.label(issue.series.folder / SERIES_FILE): self._series_settings(issue),
+            PDF_COPIES: self.copies(issue).describe(),
         }
         shown: dict[str, set[str]] = {}
         for block in placed:  # a block placed twice may show two versions
@@ -128,6 +136,10 @@ class InputReader:
             inputs[BLOCK + name] = " + ".join(sorted(digests))
         inputs.update(software_versions())
         return inputs
+
+    def copies(self, issue: Issue) -> PdfCopies:
+        """The PDF copies `issue` gets, and their variants."""
+        return pdf_copies(issue, self.pdf_variant)
 
     def made(self, issue: Issue, placed: Iterable[PlacedBlock],
              templates: Mapping[str, Path | None], linked: Iterable[Path]) -> Fingerprint:
@@ -158,9 +170,10 @@ class InputReader:
         return Fingerprint(inputs)
 
     def _site_settings(self) -> str:
-        """The settings of site.yml that shape an issue (not its comments or layout)."""
+        """The settings site.yml gives that shape an issue (not its comments or layout; a
+        setting a later publisher adds, left at its default, leaves the digest alone)."""
         if SITE_FILE not in self._settings:
-            shown = self.site.settings.model_dump(mode="json",
+            shown = self.site.settings.model_dump(mode="json", exclude_unset=True,
                                                   exclude=_SITE_SETTINGS_NOT_SHOWN)
             self._settings[SITE_FILE] = _settings_digest(shown)
         return self._settings[SITE_FILE]
@@ -170,7 +183,8 @@ class InputReader:
         a later design leaves earlier issues alone."""
         key = f"{issue.series.slug} {issue.style}"
         if key not in self._settings:
-            shown = issue.series.settings.model_dump(mode="json", exclude={"designs", "style"})
+            shown = issue.series.settings.model_dump(mode="json", exclude_unset=True,
+                                                     exclude={"designs", "style"})
             self._settings[key] = _settings_digest({**shown, "style": issue.style})
         return self._settings[key]
 

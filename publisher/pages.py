@@ -17,7 +17,7 @@ from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock
 from publisher.config import Site
 from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
-from publisher.resources import ASSETS_FOLDER
+from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
 from publisher.sources import Issue
 from publisher.templates import RecordingEnvironment, make_environment, render_template
 
@@ -94,6 +94,9 @@ class PageMaker:
             "style": style,
             "assets": Path(os.path.relpath(self.output_folder / ASSETS_FOLDER,
                                            path.parent)).as_posix(),
+            "statement": Path(os.path.relpath(self.output_folder / STATEMENT_PAGE,
+                                              path.parent)).as_posix(),
+            "statement_address": self.site.settings.archive_address + STATEMENT_PAGE,
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
         templates = {name: Path(file) if file else None

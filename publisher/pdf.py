@@ -1,6 +1,9 @@
 """HTML to PDF with WeasyPrint. The only module that imports WeasyPrint (it is slow to import).
 
-WeasyPrint may read only the files `SiteResources` hands out, and `data:` URLs.
+WeasyPrint may read only the files `SiteResources` hands out, and `data:` URLs. A page is
+laid out once and written in each PDF variant asked for (see `variants`): tagged, with its
+language, title and bookmarks; a decorative image (`alt=""`) is an artifact, which screen
+readers pass over.
 """
 
 from __future__ import annotations
@@ -8,23 +11,29 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import weasyprint.pdf
+import weasyprint.pdf.tags
 from weasyprint import HTML
+from weasyprint.formatting_structure import boxes
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
+from publisher.config import PdfVariant
 from publisher.errors import RenderError
 from publisher.resources import ResourceRefused, SiteResources, media_type, refuse_remote
 
 
 @dataclass(frozen=True)
 class RenderedPdf:
-    data: bytes
+    #: The PDF's bytes in each variant asked for, in the order asked (None: untagged).
+    copies: list[bytes]
     page_count: int
     warnings: list[str]
     #: The site files WeasyPrint loaded.
@@ -65,9 +74,10 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
 
 
 def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
-               created: datetime.date) -> RenderedPdf:
+               created: datetime.date,
+               variants: Sequence[PdfVariant | None] = ("pdf/ua-1",)) -> RenderedPdf:
     """Lay out `html` as if it stood at `page_path` (read from its web address) and return
-    the PDF's bytes.
+    the PDF's bytes in each of `variants` (None makes an untagged PDF).
 
     The same page, stylesheets, fonts and images give the same bytes: the PDF identifier is
     a hash of the PDF's own content (so a stylesheet edit that changes nothing on the page
@@ -82,9 +92,48 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                             url_fetcher=fetcher).render()
         except _Refused as refused:
             raise RenderError(refused.refusal.problem.message, path=shown) from None
-        data = document.write_pdf(pdf_identifier=True)
-    return RenderedPdf(data=data, page_count=len(document.pages), warnings=warnings,
+        copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
+                  for variant in variants]
+    return RenderedPdf(copies=copies, page_count=len(document.pages), warnings=warnings,
                        loaded=fetcher.loaded)
+
+
+# WeasyPrint 70 tags every image as a Figure, which PDF/UA requires to have alternative
+# text (Kozea/WeasyPrint#2550). An image the page marks decorative (alt="") is drawn as an
+# artifact instead and left out of the structure tree, as PDF/UA asks.
+
+def _decorative(box: Any) -> bool:
+    element = getattr(box, "element", None)
+    return (isinstance(box, boxes.ReplacedBox) and element is not None
+            and element.tag == "img" and element.get("alt") == "")
+
+
+class _Stream(weasyprint.pdf.Stream):  # type: ignore[misc]
+    def clone(self, **kwargs: Any) -> _Stream:
+        clone: _Stream = super().clone(**kwargs)  # groups and patterns follow the rule too
+        clone.__class__ = _Stream
+        return clone
+
+    @contextmanager
+    def marked(self, box: Any, tag: str) -> Iterator[None]:
+        if tag == "Figure" and _decorative(box):
+            with self.artifact():
+                yield
+        else:
+            with super().marked(box, tag):
+                yield
+
+
+_build_box_tree = weasyprint.pdf.tags._build_box_tree
+
+
+def _structure_without_decorative(box: Any, *args: Any) -> Iterator[Any]:
+    if not _decorative(box):
+        yield from _build_box_tree(box, *args)
+
+
+weasyprint.pdf.Stream = _Stream
+weasyprint.pdf.tags._build_box_tree = _structure_without_decorative
 
 
 @contextmanager

@@ -18,6 +18,8 @@ from urllib.parse import quote, unquote, urlsplit
 from publisher.errors import PublisherError, display_path
 
 ASSETS_FOLDER = "assets"
+#: The accessibility statement's page, at the top of the output folder; every page links it.
+STATEMENT_PAGE = "accessibility.html"
 
 MEDIA_TYPES = {
     ".css": "text/css",

@@ -89,14 +89,20 @@ def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
                  "--date", "2011-07-04", cwd=sample)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Published {JUNE_2011} as edition 2 (a corrected edition): 2011-06-issue-1.pdf, "
-        "2011-06-issue-1.html (5 pages); locked in archive-lock.json.\n")
+        f"Published {JUNE_2011} as edition 2 (a corrected edition, 5 pages): "
+        "learning-review/2011-06-issue-1.pdf, learning-review/archival/2011-06-issue-1.pdf "
+        "(archival, PDF/A-2a), learning-review/2011-06-issue-1.html; locked in "
+        "archive-lock.json.\n")
 
     editions = lock_of(sample)[JUNE_2011]["editions"]
     assert editions[0] == before[0]
     assert [e["edition"] for e in editions] == [1, 2]
     assert editions[1]["correction"] == "The headline was mistyped."
     assert editions[1]["outputs"]["pdf"]["sha256"] != before[0]["outputs"]["pdf"]["sha256"]
+    archival = editions[1]["outputs"]["archival"]
+    assert archival["file"] == "learning-review/archival/2011-06-issue-1.pdf"
+    assert archival["text"] == editions[1]["outputs"]["pdf"]["text"]  # the same pages
+    assert archival["sha256"] != editions[1]["outputs"]["pdf"]["sha256"]  # PDF/A, not PDF/UA
     assert ("corrections:\n  - date: 2011-07-04\n    note: \"The headline was mistyped.\"\n---"
             in issue.read_text())
 

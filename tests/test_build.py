@@ -35,7 +35,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.stderr == "", "WeasyPrint warned about the page or its styles"
     assert re.fullmatch(
         r"rendered issues/bulletin/2024-03-issue-7.md → 2024-03-issue-7.pdf, 2024-03-issue-7.html "
-        r"\(\d+ pages\)\nBuilt 1 issue \(1 PDF, 1 HTML\) into output in \d+\.\d\d s\.\n",
+        r"\(\d+ pages\)\nBuilt 1 issue \(1 PDF, 1 HTML, 1 archival PDF/A\) into output in "
+        r"\d+\.\d\d s\.\n",
         result.stdout), result.stdout
     return site / "output" / "bulletin" / "2024-03-issue-7"
 
@@ -243,7 +244,8 @@ def test_output_option_and_pdf_only(site, run, tmp_path):
     assert result.exit_code == 0
     assert result.output == ""
     assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) \
-        == [".publisher/builds.json", "bulletin/2024-03-issue-7.pdf"]
+        == [".publisher/builds.json", "bulletin/2024-03-issue-7.pdf",
+            "bulletin/archival/2024-03-issue-7.pdf"]  # published: an archival copy too
 
 
 def test_the_bundled_june_2011_issue_builds_with_all_its_parts(run, tmp_path):
@@ -303,7 +305,7 @@ def test_a_build_skips_what_has_not_changed(sample, run):
 def test_a_pdf_build_after_an_html_build_makes_the_pdfs(site, run):
     assert run("build", "--format", "html", cwd=site).exit_code == 0
     result = run("build", cwd=site)
-    assert summary(result) == "Built 1 issue (1 PDF, 1 HTML) into output."
+    assert summary(result) == "Built 1 issue (1 PDF, 1 HTML, 1 archival PDF/A) into output."
     assert summary(run("build", "--format", "pdf", cwd=site)).startswith("Nothing to build")
 
 

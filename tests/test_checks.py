@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import PROJECT, write_issue
+from conftest import PROJECT, tiny_png, write_issue
 
 HEAD = """---
 title: Checking
@@ -50,12 +50,12 @@ def test_each_problem_is_one_line_with_file_line_and_column(site, run):
     result = run("check", cwd=site)
     assert result.exit_code == 1  # the build cannot lay out a page without its image
     lines = result.stdout.splitlines()
-    assert lines[0].startswith("issues/bulletin/2024-06-issue-8.md:9:5: warning: this image has "
+    assert lines[0].startswith("issues/bulletin/2024-06-issue-8.md:9:5: error: this image has "
                                "no description;")
     assert lines[0].endswith("[missing-alt]")
     assert lines[1].startswith("issues/bulletin/2024-06-issue-8.md:9:9: error: chart.png is "
                                "not in the site;")
-    assert result.stderr == "1 error and 1 warning in 2 issues.\n"
+    assert result.stderr == "2 errors and 0 warnings in 2 issues.\n"
 
 
 def test_errors_are_listed_in_the_same_form_and_fail(site, run):
@@ -189,12 +189,37 @@ def test_strict_fails_on_warnings(site, run):
 
 
 def test_codes_are_silenced_per_issue_and_per_site(site, run):
-    write(site, "\n[click here](https://example.org) ![](https://example.org/a.png)\n",
+    write(site, "\n[click here](https://example.org) Write to [the team](mailto:jo.bloggs@x.org)\n",
           extra="silence: [link-text]\n")
-    assert codes(run, site) == ["missing-alt"]
+    assert codes(run, site) == ["personal-email"]
     settings = site / "site.yml"
-    settings.write_text(settings.read_text() + "silence: [missing-alt]\n")
+    settings.write_text(settings.read_text() + "silence: [personal-email]\n")
     assert codes(run, site) == []
+
+
+def test_an_image_without_a_description_is_an_error_that_cannot_be_silenced(site, run):
+    write(site, "\nSee ![](https://example.org/a.png) here.\n", extra="silence: [missing-alt]\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines() == [
+        "issues/bulletin/2024-06-issue-8.md:7:1: error: silence: 'missing-alt' is an error, not "
+        "a warning, and cannot be silenced: an image without a description (alt text) for "
+        "people who cannot see it, and not marked decorative [silence]",
+        "issues/bulletin/2024-06-issue-8.md:10:5: error: this image has no description; write "
+        "what it shows between the brackets, ![like this](...), or mark a purely decorative "
+        "image with {.decorative} after it [missing-alt]"]
+
+
+def test_an_html_image_without_alt_stops_the_build_naming_its_line(site, run):
+    (site / "issues/bulletin/dot.png").write_bytes(tiny_png())
+    write(site, "\nA picture:\n\n<img src=\"dot.png\">\n")
+    result = run("build", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "issues/bulletin/2024-06-issue-8.md:11: the image dot.png has no alt attribute; give it "
+        "one that says what it shows (alt=\"...\"), or alt=\"\" if it is purely decorative\n"
+        "1 problem in 1 file; nothing was written.\n")
+    assert not (site / "output").exists()
 
 
 def test_an_unknown_code_to_silence_is_an_error(site, run):

@@ -13,13 +13,14 @@ ISSUE = "issues/bulletin/2024-03-issue-7.md"
 
 
 @pytest.mark.parametrize("reference, refused", [
-    ("file:///etc/passwd", "/etc/passwd is outside the site; a page may use only files inside "
-     "the site's own folders"),
-    ("../../../../../../../../etc/hostname", "/etc/hostname is outside the site; a page may use "
-     "only files inside the site's own folders"),
-    ("https://example.org/logo.png", "https://example.org/logo.png: addresses on the internet "
-     "cannot be used in a page; save the file inside the site and refer to it there"),
-    ("missing.png", "issues/bulletin/missing.png does not exist; check the name and the folder"),
+    ("file:///etc/passwd", ": /etc/passwd is outside the site; a page may use only files "
+     "inside the site's own folders"),
+    ("../../../../../../../../etc/hostname", ":9: ../../../../../../../../etc/hostname is "
+     "outside the site; a page may use only files inside the site's own folders"),
+    ("https://example.org/logo.png", ": https://example.org/logo.png: addresses on the "
+     "internet cannot be used in a page; save the file inside the site and refer to it there"),
+    ("missing.png", ":9: missing.png is not in the site; check the name, and put the file "
+     "beside the issue in issues/bulletin/"),
 ])
 @pytest.mark.parametrize("output_format", ["pdf", "html"])
 def test_a_page_cannot_use_files_from_outside_the_site(site, run, reference, refused,
@@ -28,7 +29,7 @@ def test_a_page_cannot_use_files_from_outside_the_site(site, run, reference, ref
                 + f"\n![Logo]({reference})\n")
     result = run("build", "--format", output_format, cwd=site)
     assert result.exit_code == 1
-    assert result.stderr == (f"issues/bulletin/2024-06-issue-8.md: {refused}\n"
+    assert result.stderr == (f"issues/bulletin/2024-06-issue-8.md{refused}\n"
                              "1 problem in 1 file; nothing was written.\n")
     # The good issue, built before the broken one, is not written either.
     assert not (site / "output").exists()
