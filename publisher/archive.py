@@ -13,7 +13,7 @@ import json
 import re
 import tempfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Literal
 
 import click
@@ -29,7 +29,7 @@ from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
 from publisher.state import IssueRecord
 from publisher.textdigest import html_digest, pdf_page_digests
-from publisher.variants import ARCHIVAL_FOLDER
+from publisher.variants import is_archival
 
 Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails",
                   "draft"]
@@ -82,17 +82,18 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
         _refuse_problems(site_root, issue.source, deny_list)
         report = build(site_root, [issue.source], FORMATS, output_folder, force=True,
                        deny_list=deny_list)
-    except BaseException:
+        record = report.records[record_key(issue)]
+        edition = Edition(number=len(locked.editions) + 1 if locked else 1, recorded=day,
+                          correction=correction, inputs=record.fingerprint,
+                          outputs=_output_records(report.output_folder, record))
+        earlier = locked.editions if locked else []
+        lock.issues[label] = LockedIssue(issue.front.title, issue.front.date,
+                                         [*earlier, edition])
+        write_atomically(lock.path, lock.data())
+    except BaseException:  # nothing locked: the issue's file goes back as it was
         if changed != original:
             write_atomically(issue.source, original)
         raise
-    record = report.records[record_key(issue)]
-    edition = Edition(number=len(locked.editions) + 1 if locked else 1, recorded=day,
-                      correction=correction, inputs=record.fingerprint,
-                      outputs=_output_records(report.output_folder, record))
-    earlier = locked.editions if locked else []
-    lock.issues[label] = LockedIssue(issue.front.title, issue.front.date, [*earlier, edition])
-    write_atomically(lock.path, lock.data())
     files = [report.output_folder / edition.outputs[name].file
              for name in ("pdf", "archival", "html") if name in edition.outputs]
     return Published(issue.shown, edition, files)
@@ -196,10 +197,13 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
     moved = [edition.inputs.describe_move(label, record.fingerprint)
              for label in edition.inputs.moved(record.fingerprint)]
     now = _output_records(output, record, with_text=False)
-    if all(now[name].digest == edition.outputs[name].digest for name in edition.outputs):
+    if now.keys() == edition.outputs.keys() and all(
+            now[name].digest == edition.outputs[name].digest for name in edition.outputs):
         return Verdict(shown, "identical", edition.number, moved)
     now = _output_records(output, record)
     pages, details = _text_differences(edition, now)
+    if "archival" in edition.outputs and "archival" not in now:
+        details.append("it has no archival copy now: it is no longer published")
     # Only new software may change the bytes and keep the reading: a new stylesheet, image
     # or link address keeps the words but is a change a reader would see.
     by_software = edition.inputs.without_software().moved(record.fingerprint.without_software())
@@ -240,13 +244,11 @@ def _output_records(output: Path, record: IssueRecord,
 
 
 def _locked_files(record: IssueRecord) -> dict[str, str]:
+    """The issue's web copy, archival copy (if it has one) and page, by their lock names."""
     files = {}
-    for name in ("pdf", "html"):
-        for file in record.outputs[name]:
-            if PurePosixPath(file).parent.name == ARCHIVAL_FOLDER:
-                files["archival"] = file
-            elif file.endswith(f".{name}"):
-                files[name] = file
+    for file in record.outputs["pdf"]:
+        files["archival" if is_archival(file) else "pdf"] = file
+    files["html"] = next(file for file in record.outputs["html"] if file.endswith(".html"))
     return files
 
 

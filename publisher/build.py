@@ -27,7 +27,7 @@ from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
 from publisher.state import STATE_FILE, BuildState, IssueRecord, read_state
-from publisher.variants import ARCHIVAL_FOLDER, archival_path
+from publisher.variants import archival_path, is_archival
 from publisher.workers import run_each
 
 Format = Literal["html", "pdf"]
@@ -81,8 +81,8 @@ class BuildReport:
     def count(self, suffix: str, archival: bool = False) -> int:
         """How many files with `suffix` this build wrote: web copies and pages, or with
         `archival` the archival copies."""
-        return sum(1 for built in self.built for path in built.files
-                   if path.suffix == suffix and (path.parent.name == ARCHIVAL_FOLDER) == archival)
+        return sum(1 for built in self.built for path in built.files if path.suffix == suffix
+                   and is_archival(path.relative_to(self.output_folder).as_posix()) == archival)
 
 
 class Progress(Protocol):
@@ -131,13 +131,17 @@ def build(site_root: Path, paths: list[Path] | None = None,
     report.warnings = sorted([*checks, *(problem for built in report.built
                                          for problem in built.rendered.checked)],
                              key=reading_order)
+    dropped: list[Path] = []
     for built in report.built:
         key = record_key(built.issue)
         report.records[key] = _record(built, output_folder, state.records.get(key))
+        dropped += _dropped_files(state.records.get(key), report.records[key], formats,
+                                  output_folder)
     state_changed = _update_state(state, report.records, forget_others=paths is None)
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
-                             pages="html" in formats, record=state_changed, drafts=drafts)
+                             pages="html" in formats, record=state_changed, drafts=drafts,
+                             pdf_variant=pdf_variant)
     if "html" in formats:
         mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
     for built in report.built:
@@ -145,7 +149,22 @@ def build(site_root: Path, paths: list[Path] | None = None,
             write_atomically(path, data)
     for path, data in site_files:
         write_if_changed(path, data)
+    for path in dropped:
+        path.unlink(missing_ok=True)
     return report
+
+
+def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: tuple[Format, ...],
+                   output_folder: Path) -> list[Path]:
+    """The files of `formats` an issue had and no longer makes (the archival copy of an
+    issue set back to draft): left in place, they would be taken for current."""
+    if before is None:
+        return []
+    kept = {file for files in now.outputs.values() for file in files}
+    gone = {file for name in formats for file in before.outputs.get(name, {})} - kept
+    folder = output_folder.resolve()
+    return [output_folder / file for file in sorted(gone)
+            if (output_folder / file).resolve().is_relative_to(folder)]
 
 
 def _changed_issues(planned: list[PlannedIssue], state: BuildState, reader: InputReader,
@@ -292,8 +311,8 @@ def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
 
 
 def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
-                every_issue: list[Issue], pages: bool, record: bool,
-                drafts: bool) -> list[tuple[Path, bytes]]:
+                every_issue: list[Issue], pages: bool, record: bool, drafts: bool,
+                pdf_variant: PdfVariant | None) -> list[tuple[Path, bytes]]:
     """The build record if `record`, and the archive's pages and feeds if `pages` (listing
     drafts if `drafts`), as they will be once `built` is written."""
     # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
@@ -308,7 +327,7 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     if not pages:
         return files
     entries = archive_entries(every_issue, sizes, state.page_counts(), drafts)
-    return [*render_archive(site, output_folder, entries),
+    return [*render_archive(site, output_folder, entries, pdf_variant),
             *render_feeds(site, output_folder, entries), *files]
 
 

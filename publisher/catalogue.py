@@ -14,7 +14,7 @@ from pathlib import Path
 
 import jinja2
 
-from publisher.config import Series, Site
+from publisher.config import PdfVariant, Series, Site
 from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
 from publisher.sources import Issue
 from publisher.templates import make_environment, render_template
@@ -67,10 +67,11 @@ def archive_entries(issues: list[Issue], sizes: dict[str, int], page_counts: dic
                                           e.issue.series.slug), reverse=True)
 
 
-def render_archive(site: Site, output_folder: Path,
-                   entries: list[ArchiveEntry]) -> list[tuple[Path, bytes]]:
+def render_archive(site: Site, output_folder: Path, entries: list[ArchiveEntry],
+                   pdf_variant: PdfVariant | None = None) -> list[tuple[Path, bytes]]:
     """The archive's home page, one page per series and the accessibility statement, as
-    (path, bytes) to write."""
+    (path, bytes) to write. `pdf_variant`, if given, is every web copy's variant (as
+    `build --pdf-variant` makes them)."""
     environment = make_environment(site.templates_folder, None)
     series_list = sorted(site.series.values(), key=lambda s: s.settings.title)
     pages = [(output_folder / INDEX_PAGE,
@@ -78,9 +79,10 @@ def render_archive(site: Site, output_folder: Path,
                       {"series_list": series_list, "entries": entries})),
              (output_folder / STATEMENT_PAGE,
               _render(site, environment, STATEMENT_TEMPLATE, output_folder, output_folder,
-                      {"web_variant": variant_name(WEB_VARIANT),
+                      {"web_variant": variant_name(pdf_variant or WEB_VARIANT),
                        "archival_variant": variant_name(ARCHIVAL_VARIANT),
-                       "series_variants": _series_variants(series_list)}))]
+                       "series_variants": [] if pdf_variant else _series_variants(series_list)}
+                      ))]
     for series in series_list:
         folder = output_folder / series.slug
         own = [entry for entry in entries if entry.issue.series.slug == series.slug]

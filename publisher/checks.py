@@ -23,6 +23,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -33,9 +34,10 @@ from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.pages import PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather
-from publisher.resources import ASSETS_FOLDER
+from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
 from publisher.sources import Issue, read_issues
 from publisher.validation import did_you_mean
+from publisher.variants import ARCHIVAL_FOLDER
 
 #: Every warning, by its code, with what it finds.
 WARNINGS: dict[str, str] = {
@@ -55,9 +57,6 @@ ERRORS: dict[str, str] = {
     "missing-alt": "an image without a description (alt text) for people who cannot see it, "
                    "and not marked decorative",
 }
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ALT_ATTRIBUTE = re.compile(r"\salt\s*=", re.IGNORECASE)
-_SRC_ATTRIBUTE = re.compile(r"\ssrc\s*=\s*[\"']?([^\"'\s>]+)", re.IGNORECASE)
 #: The environment variable naming the deny-list file, when --deny-list is not given.
 DENY_LIST_VARIABLE = "PUBLISHER_DENY_LIST"
 
@@ -218,17 +217,31 @@ def check_issue(site: Site, issue: Issue, page: str | None,
 def _images_without_alt(issue: Issue, page: str) -> Iterator[Problem]:
     """An error for each image on the page with no alt attribute at all: written in HTML in
     the issue, or by a block's template. (Markdown images are checked line by line.)"""
+    finder = _ImagesWithoutAlt()
+    finder.feed(page)
     lines = issue.text.split("\n")
-    for tag in _IMG_TAG.findall(page):
-        if _ALT_ATTRIBUTE.search(tag):
-            continue
-        source = _SRC_ATTRIBUTE.search(tag)
-        shown = html.unescape(source[1]) if source else "an image"
+    for source in finder.sources:
+        shown = source or "an image"
         line = next((number for number, text in enumerate(lines, start=1)
-                     if source and shown in text), None)
+                     if source and "<img" in text and source in text), None)
         yield Problem(issue.shown, line, f"the image {shown} has no alt attribute; give it "
                       "one that says what it shows (alt=\"...\"), or alt=\"\" if it is "
                       "purely decorative", code="missing-alt")
+
+
+class _ImagesWithoutAlt(HTMLParser):
+    """The sources of the <img> elements with no alt attribute (comments are skipped)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.sources: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = dict(attrs)
+        if tag == "img" and "alt" not in named:
+            self.sources.append(named.get("src") or "")
+
+    handle_startendtag = handle_starttag
 
 
 def silence_problems(site: Site, issue: Issue) -> list[Problem]:
@@ -494,9 +507,12 @@ def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:
         return False
     folder, _, name = target.rpartition("/")
     stem, _, suffix = name.rpartition(".")
-    if target in ("index.html", "feed.xml") or (folder in site.series
-                                                 and name in ("index.html", "feed.xml")):
+    if target in ("index.html", "feed.xml", STATEMENT_PAGE) or (
+            folder in site.series and name in ("index.html", "feed.xml")):
         return True
+    series, _, archival = folder.partition("/")
+    if series in site.series and archival == ARCHIVAL_FOLDER and suffix == "pdf":
+        return (site.issues_folder / series / f"{stem}.md").is_file()
     if folder in site.series and suffix in ("html", "pdf") and \
             (site.issues_folder / folder / f"{stem}.md").is_file():
         return True

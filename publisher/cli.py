@@ -228,8 +228,8 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
 
     With no PATHS, checks the whole site: its settings, the block library and every issue.
     A PATH is an issue's Markdown file or a series folder. Errors are what 'publisher
-    build' refuses to build; warnings are what readers would mind: images without a
-    description, skipped heading levels, links that say "click here" or lead nowhere, a
+    build' refuses to build, images without a description among them; warnings are what
+    readers would mind: skipped heading levels, links that say "click here" or lead nowhere, a
     date out of the series' rhythm, draft notes in a published issue, and personal data
     (personal email addresses and mobile numbers, dates of birth, names on the deny-list).
 

@@ -33,8 +33,9 @@ STYLES_FOLDER = "styles"
 BLOCKS_FOLDER = "blocks"
 #: The folders that hold a site's sources; output never goes in or around them.
 SOURCE_FOLDERS = (ISSUES_FOLDER, TEMPLATES_FOLDER, STYLES_FOLDER, BLOCKS_FOLDER)
-#: Output names the site keeps for itself (stylesheets and fonts go in output/assets).
-RESERVED_SERIES = ("assets",)
+#: Output names the site keeps for itself (stylesheets and fonts go in output/assets; each
+#: series' archival copies in output/<series>/archival).
+RESERVED_SERIES = ("assets", "archival")
 
 #: The PDF variants an issue's web copy may take: each one tagged for screen readers.
 PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-3a"]
@@ -260,7 +261,7 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
         if folder.name in RESERVED_SERIES:
             problems.append(Problem(display_path(folder, root), None,
                                     f"a series cannot be called {folder.name!r}, a name the "
-                                    "output keeps for stylesheets and fonts; rename the folder"))
+                                    "output folder keeps for itself; rename the folder"))
             continue
         series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
                                                    problems)

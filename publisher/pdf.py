@@ -23,6 +23,7 @@ import weasyprint.pdf
 import weasyprint.pdf.tags
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publisher.config import PdfVariant
@@ -103,6 +104,8 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
 # artifact instead and left out of the structure tree, as PDF/UA asks.
 
 def _decorative(box: Any) -> bool:
+    if isinstance(box, AbsolutePlaceholder):  # a positioned image, as the tagger meets it
+        box = box._box
     element = getattr(box, "element", None)
     return (isinstance(box, boxes.ReplacedBox) and element is not None
             and element.tag == "img" and element.get("alt") == "")

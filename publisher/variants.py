@@ -11,7 +11,7 @@ rather than PDF/A-4 because that needs a PDF 2.0 reader.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import get_args
 
 from publisher.config import PdfVariant
@@ -54,3 +54,10 @@ def variant_name(variant: PdfVariant) -> str:
 def archival_path(web_copy: Path) -> Path:
     """Where the archival copy of the issue whose web copy is at `web_copy` goes."""
     return web_copy.parent / ARCHIVAL_FOLDER / web_copy.name
+
+
+def is_archival(relative: str) -> bool:
+    """Whether `relative` (a path from the output folder) is an archival copy:
+    `<series>/archival/<issue>.pdf`."""
+    parts = PurePosixPath(relative).parts
+    return len(parts) == 3 and parts[1] == ARCHIVAL_FOLDER and relative.endswith(".pdf")

@@ -210,6 +210,23 @@ def test_an_image_without_a_description_is_an_error_that_cannot_be_silenced(site
         "image with {.decorative} after it [missing-alt]"]
 
 
+@pytest.mark.parametrize("html", [
+    '<img src="dot.png" alt>',  # an empty alt, written short: decorative
+    '<img src="dot.png" alt="">',
+    '<!-- <img src="old-banner.png"> -->',  # commented out: not on the page
+])
+def test_html_images_with_an_alt_or_not_on_the_page_pass(site, run, html):
+    (site / "issues/bulletin/dot.png").write_bytes(tiny_png())
+    write(site, f"\nA picture:\n\n{html}\n", extra="silence: [draft-note]\n")
+    assert "missing-alt" not in run("check", cwd=site).stdout
+
+
+def test_links_to_the_statement_and_archival_copies_are_not_missing(site, run):
+    write(site, "\nSee [our accessibility statement](../accessibility.html) and "
+          "[the archival copy of issue 7](archival/2024-03-issue-7.pdf).\n")
+    assert codes(run, site) == []
+
+
 def test_an_html_image_without_alt_stops_the_build_naming_its_line(site, run):
     (site / "issues/bulletin/dot.png").write_bytes(tiny_png())
     write(site, "\nA picture:\n\n<img src=\"dot.png\">\n")

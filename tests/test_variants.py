@@ -263,3 +263,41 @@ def test_every_sample_issue_is_tagged_and_archived_as_pdf_a(sample_output, issue
                 "/Alt" in element for element in structure(copy) if element.S == "/Figure")
             if "/Table" in found:
                 assert "/TH" in found
+
+
+def test_a_positioned_decorative_image_is_an_artifact_too(site):
+    (site / "issues/bulletin/rule.png").write_bytes(png(200))
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + (
+        '\n<div style="position: relative">\n<img src="rule.png" alt="" '
+        'style="position: absolute; top: 0; right: 0; width: 1cm">\n\n'
+        "<p>Beside a decorative corner.</p>\n</div>\n"))
+    build(site, "--format", "pdf")
+    with pikepdf.open(site / f"output/{ISSUE}.pdf") as pdf:
+        assert marked_images(pdf) == ["/Artifact"]
+        assert "/Figure" not in tags(pdf)
+
+
+def test_an_issue_set_back_to_draft_loses_its_archival_copy(site, run):
+    build(site, "--format", "pdf")
+    archival_copy = site / "output/bulletin/archival/2024-03-issue-7.pdf"
+    assert archival_copy.exists()
+    issue = site / "issues/bulletin/2024-03-issue-7.md"
+    issue.write_text(issue.read_text().replace("status: published", "status: draft"))
+    build(site, "--format", "pdf")
+    assert not archival_copy.exists()  # a clean "published" PDF/A of a draft would mislead
+    assert (site / f"output/{ISSUE}.pdf").exists()
+
+
+def test_verify_says_a_locked_issue_set_back_to_draft_changed(sample, run):
+    issue = sample / "issues/learning-review/2011-09-issue-2.md"
+    issue.write_text(issue.read_text().replace("status: published", "status: draft"))
+    result = run("verify", "issues/learning-review/2011-09-issue-2.md", cwd=sample)
+    assert result.exit_code == 1
+    assert "changed  issues/learning-review/2011-09-issue-2.md (edition 1)" in result.stdout
+    assert "it has no archival copy now: it is no longer published" in result.stdout
+
+
+def test_the_statement_names_the_variant_the_build_chose(site, run):
+    assert run("build", "--format", "html", "--pdf-variant", "pdf/a-3a", cwd=site).exit_code == 0
+    assert "tagged for screen readers (PDF/A-3a)" in \
+        (site / "output/accessibility.html").read_text()
