@@ -24,6 +24,7 @@ from pydantic import AfterValidator, BaseModel, Field, create_model, model_valid
 
 from publisher.config import BLOCKS_FOLDER, HouseStyle
 from publisher.errors import Problem, display_path
+from publisher.limits import MAX_NESTING, nesting_problems
 from publisher.sources import Issue
 from publisher.validation import (
     IsoDate,
@@ -509,7 +510,31 @@ def _read_yaml(path: Path, shown: str, problems: list[Problem]) -> YamlDocument 
         document, problem = parse_mapping(text or "", shown)
     if problem is not None:
         problems.append(problem)
+    if document is not None:
+        too_deep = _nesting_problems(document)
+        problems.extend(too_deep)
+        if too_deep:
+            return None
     return document
+
+
+def _nesting_problems(document: YamlDocument) -> list[Problem]:
+    """Quotations, lists or HTML in a block's Markdown fields nested deeper than the PDF
+    can be laid out (see `limits`). Every text value is looked at: a text field nested that
+    deep is as much a mistake."""
+    problems = []
+    pending: list[tuple[Location, Any]] = [((), document.data)]
+    while pending:
+        location, value = pending.pop()
+        if isinstance(value, dict):
+            pending.extend(((*location, key), item) for key, item in value.items())
+        elif isinstance(value, list):
+            pending.extend(((*location, index), item) for index, item in enumerate(value))
+        elif isinstance(value, str) and len(value) > MAX_NESTING:
+            line = document.line_of(location)
+            # A value of several lines is a block ('|') that starts on the line after its key.
+            problems += nesting_problems(value, document.path, line + 1 if "\n" in value else line)
+    return problems
 
 
 def _block_model(kind: str, spec: KindSpec) -> type[BaseModel]:

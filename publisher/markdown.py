@@ -5,6 +5,10 @@ page's only `<h1>`) and the article a `<section>`. Classes written on a heading
 (`# If you have concerns about a child {.panel}`) style the whole article. A line that
 places a block is replaced by the block's HTML, rendered beforehand; a block with a heading
 of its own stands as an article.
+
+Raw HTML that an author writes among the text is cleaned where Python-Markdown keeps it
+aside (its stash), by `publisher.sanitise`; the HTML of placed blocks, which publisher makes
+itself from its templates, is stashed as it is (see `SafeHtmlExtension`).
 """
 
 from __future__ import annotations
@@ -21,8 +25,21 @@ import markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
-from markdown.inlinepatterns import AUTOMAIL_RE, InlineProcessor
+from markdown.inlinepatterns import AUTOMAIL_RE, HTML_RE, HtmlInlineProcessor, InlineProcessor
+from markdown.preprocessors import HtmlBlockPreprocessor
 from markdown.treeprocessors import Treeprocessor
+
+from publisher.sanitise import (
+    ALLOWED_TAGS,
+    URL_ATTRIBUTES,
+    clean_html,
+    clean_tag,
+    element_end,
+    element_removal,
+    hidden_marker,
+    tag_parts,
+    unsafe_scheme,
+)
 
 ARTICLE_TAG = "h2"
 WEB_SCHEMES = ("http://", "https://")
@@ -60,8 +77,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
     """Turn an issue's Markdown body into HTML sections and the list of its articles."""
     articles = ArticleExtension(blocks)
     converter = markdown.Markdown(
-        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinkExtension(), TableExtension(),
-                    articles],
+        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", SafeHtmlExtension(), LinkExtension(),
+                    TableExtension(), articles],
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
@@ -92,8 +109,108 @@ def render_inline(text: str) -> str:
 
 @functools.cache
 def _fragment_converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinkExtension(), TableExtension()],
+    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, SafeHtmlExtension(),
+                                         LinkExtension(), TableExtension()],
                              output_format="html")
+
+
+class SafeHtmlExtension(Extension):
+    """Only what `publisher.sanitise` allows, from what an author writes.
+
+    Python-Markdown keeps raw HTML aside in its stash and puts it back at the end. The
+    author's raw HTML enters the stash in two places, and is cleaned as it does: a block of
+    HTML (`SafeHtmlBlocks`) and a tag among the text (`SafeInlineHtml`). The stash also
+    holds HTML that is not the author's, and that is stored as it is: the entities and
+    typographic quotes Markdown writes, and the HTML of each placed block
+    (`BlockPlacements`), which our own block templates make, from Markdown fields that
+    `render_fragment` has already cleaned. Markdown's own elements lose unsafe addresses,
+    and what an attribute list (`{: onclick=...}`) gives them that could run a script,
+    restyle the page or hide text (`SafeElements`).
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.preprocessors.register(SafeHtmlBlocks(md), "html_block", 20)
+        md.inlinePatterns.register(SafeInlineHtml(HTML_RE, md), "html", 90)
+        # Priority 7: after the inline patterns (20) and attribute lists (8), before the
+        # table of contents (5) reads the headings.
+        md.treeprocessors.register(SafeElements(md), "safe_elements", 7)
+
+
+class SafeHtmlBlocks(HtmlBlockPreprocessor):
+    """Blocks of raw HTML, stashed by Python-Markdown, cleaned. A block left empty (a
+    comment, a script) leaves no trace, not even an empty paragraph."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        stash = self.md.htmlStash
+        first = stash.html_counter
+        lines = super().run(lines)
+        emptied = []
+        for index in range(first, stash.html_counter):
+            cleaned = clean_html(str(stash.rawHtmlBlocks[index]))
+            stash.rawHtmlBlocks[index] = cleaned
+            if not cleaned.strip():
+                emptied.append(stash.get_placeholder(index))
+        for placeholder in emptied:
+            lines = [line.replace(placeholder, "") for line in lines]
+        return lines
+
+
+class SafeInlineHtml(HtmlInlineProcessor):
+    """A tag written among the text, cleaned. An element that is removed whole (a script,
+    hidden text) is removed up to its end tag, with the text and Markdown inside it; a
+    comment goes; a tag the allow-list does not know goes, leaving the text around it."""
+
+    def handleMatch(  # type: ignore[override]
+        self, m: re.Match[str], data: str
+    ) -> tuple[str, int, int]:
+        raw = self.backslash_unescape(self.unescape(m.group(1)))
+        parts = tag_parts(raw)
+        if parts is None:  # a comment, a processing instruction, CDATA
+            return "", m.start(0), m.end(0)
+        tag, attributes, closing = parts
+        if closing:
+            kept = f"</{tag}>" if tag in ALLOWED_TAGS else ""
+        elif element_removal(tag, attributes) is not None:
+            return "", m.start(0), element_end(data, tag, m.end(0))
+        else:
+            kept = clean_tag(raw, tag)
+        return (self.md.htmlStash.store(kept) if kept else ""), m.start(0), m.end(0)
+
+
+class SafeElements(Treeprocessor):
+    """Markdown's own elements: links and images whose address has an unsafe scheme lose
+    it (`[x](javascript:...)`); event handlers and `style` attributes go, and a hidden
+    element goes whole (both can come from an attribute list); a paragraph left empty by
+    what was removed goes too."""
+
+    def run(self, root: etree.Element) -> None:
+        for parent in list(root.iter()):
+            for child in list(parent):
+                if hidden_marker(list(child.attrib.items())) or (
+                        child.tag == "p" and not (child.text or "").strip() and not len(child)):
+                    _remove_element(parent, child)
+                    continue
+                for name, value in list(child.attrib.items()):
+                    lowered = name.lower()
+                    image = child.tag == "img" and lowered == "src"
+                    if lowered.startswith("on") or lowered == "style" or (
+                            lowered in URL_ATTRIBUTES
+                            and unsafe_scheme(html.unescape(value), image=image)):
+                        del child.attrib[name]
+
+
+def _remove_element(parent: etree.Element, child: etree.Element) -> None:
+    """Remove `child`, keeping the text that follows it (but not doubling white space)."""
+    index = list(parent).index(child)
+    before = (parent[index - 1].tail if index else parent.text) or ""
+    tail = child.tail or ""
+    if not tail.strip() and (not before or before[-1:].isspace()):
+        tail = ""
+    if index:
+        parent[index - 1].tail = before + tail
+    else:
+        parent.text = before + tail
+    parent.remove(child)
 
 
 class LinkExtension(Extension):
@@ -183,6 +300,7 @@ class BlockPlacements(BlockProcessor):
         embedded = self.pending[key].pop(0)
         if not self.pending[key]:
             del self.pending[key]
+        # Trusted: made by our block templates, so stashed as it is (see SafeHtmlExtension).
         placeholder = self.parser.md.htmlStash.store(embedded.html)
         etree.SubElement(parent, "p").text = placeholder
         self.markers[placeholder] = embedded
@@ -261,7 +379,9 @@ class ImageSources(Treeprocessor):
         self.images = images
 
     def run(self, root: etree.Element) -> None:
-        self.images.extend(image.get("src", "") for image in root.iter("img"))
+        # An image whose unsafe address SafeElements removed has no src left to check.
+        self.images.extend(image.get("src", "") for image in root.iter("img")
+                           if "src" in image.attrib)
 
 
 class LinkAddresses(Treeprocessor):

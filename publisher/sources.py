@@ -17,6 +17,7 @@ from pydantic_core import PydanticCustomError
 
 from publisher.config import SERIES_FILE, Series, Site
 from publisher.errors import ContentError, Problem
+from publisher.limits import MAX_ISSUE_BYTES, MAX_YAML_BYTES, front_matter_too_big, nesting_problems
 from publisher.validation import (
     IsoDate,
     Language,
@@ -178,7 +179,7 @@ def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) 
 
 def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
     shown = site.shown(path)
-    text, problem = read_text(path, shown)
+    text, problem = read_text(path, shown, limit=MAX_ISSUE_BYTES)
     if problem is not None or text is None:
         problems.append(problem or Problem(shown, None, "cannot be read"))
         return None
@@ -187,13 +188,21 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
         problems.append(split)
         return None
     front_text, body, body_line = split
+    front_size = len(front_text.encode("utf-8"))
+    if front_size > MAX_YAML_BYTES:
+        problems.append(Problem(shown, 1, front_matter_too_big(front_size)))
+        return None
     document, problem = parse_mapping(front_text, shown, first_line=2)
     if problem is not None or document is None:
         problems.append(problem or Problem(shown, 1, "front matter cannot be read"))
         return None
     front, found = validate_document(FrontMatter, document)
     problems.extend(found)
-    if front is None:
+    # Nesting deeper than the PDF can be laid out: reported with the front matter's
+    # problems, and the issue goes no further (rendering it would fail).
+    too_deep = nesting_problems(body, shown, body_line)
+    problems.extend(too_deep)
+    if front is None or too_deep:
         return None
     if series.settings.style_on(front.date) is None:
         first = min(design.effective for design in series.settings.designs or [])

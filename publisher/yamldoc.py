@@ -7,6 +7,7 @@ the line they were written on, so validation can point at it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 import yaml
 
 from publisher.errors import Problem
+from publisher.limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, YAML_TOO_DEEP, file_too_big
 
 Location = tuple[str | int, ...]
 
@@ -48,10 +50,16 @@ class YamlProblem(Exception):
         self.message = message
 
 
-def read_text(path: Path, shown_as: str) -> tuple[str | None, Problem | None]:
-    """Read a UTF-8 text file, accepting a byte-order mark and Windows line endings."""
+def read_text(path: Path, shown_as: str,
+              limit: int = MAX_YAML_BYTES) -> tuple[str | None, Problem | None]:
+    """Read a UTF-8 text file of at most `limit` bytes, accepting a byte-order mark and
+    Windows line endings. A bigger file is not read past its limit."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as file:
+            raw = file.read(limit + 1)
+            if len(raw) > limit:
+                size = max(os.fstat(file.fileno()).st_size, len(raw))
+                return None, Problem(shown_as, None, file_too_big(size, limit))
     except OSError as error:
         return None, Problem(shown_as, None, f"the file cannot be read: {error.strerror}")
     try:
@@ -71,7 +79,10 @@ def parse_mapping(text: str, path: str,
                   first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
     """Parse `text` (which starts on `first_line` of `path`) as a YAML mapping of keys."""
     try:
+        _check_depth(text, first_line)
         node = yaml.compose(text, Loader=_LOADER)
+    except YamlProblem as problem:
+        return None, Problem(path, problem.line, problem.message)
     except yaml.MarkedYAMLError as error:
         # Where an unclosed bracket or quote began is more use than where the text ran out;
         # a tab is found where it stands.
@@ -96,6 +107,22 @@ def parse_mapping(text: str, path: str,
     except YamlProblem as problem:
         return None, Problem(path, problem.line, problem.message)
     return document, None
+
+
+def _check_depth(text: str, first_line: int) -> None:
+    """Raise YamlProblem, where it happens, if lists and keys nest deeper than
+    MAX_YAML_DEPTH. Read from the parser's events, which keep no stack of Python calls, and
+    stopped there: composing 30,000 nested lists crashes libyaml, 1,000 overflow
+    `_to_python`, and libyaml takes a minute to scan 100,000."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                mark = event.start_mark
+                raise YamlProblem(first_line + (mark.line if mark else 0), YAML_TOO_DEEP)
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError) -> str:

@@ -1,8 +1,11 @@
-"""The Markdown body: articles as sections, printable link addresses, plain email links."""
+"""The Markdown body: articles as sections, printable link addresses, plain email links;
+raw HTML cleaned, and the HTML of placed blocks kept as our templates made it."""
 
 from __future__ import annotations
 
-from publisher.markdown import Section, render_fragment, render_markdown
+import pytest
+
+from publisher.markdown import EmbeddedBlock, Section, render_fragment, render_markdown
 
 
 def test_each_top_heading_starts_an_article_section():
@@ -78,3 +81,106 @@ def test_a_table_in_a_block_field_stands_in_a_region_too():
     assert html.startswith('<div aria-label="Table: Year, Reviews" class="table-scroll" '
                            'role="region" tabindex="0">\n<table>')
     assert '<th scope="col">Year</th>' in html
+
+
+# Raw HTML and unsafe addresses (publisher.sanitise)
+
+UNSAFE = ["<script", "alert", "onclick", "onerror", "style=", "hidden", "secret", "<!--",
+          "javascript", "<iframe", "<form", "<meta", "<title", "<style"]
+
+
+def assert_safe(html: str) -> None:
+    for unsafe in UNSAFE:
+        assert unsafe not in html.lower(), unsafe
+
+
+def test_raw_html_blocks_are_cleaned():
+    body = render_markdown(
+        "# News\n\n<script>alert(1)</script>\n\n<div hidden>\n\nsecret words\n\n</div>\n\n"
+        "<!-- a note -->\n\n<iframe src=\"https://example.org/\"></iframe>\n\n"
+        '<div class="panel" onclick="alert(1)" style="color: red">A panel.</div>\n\n'
+        "<style>p { display: none }</style>\n\nThe end.\n")
+    assert_safe(body.html)
+    assert body.html == (
+        '<section aria-labelledby="news" class="article"><h2 id="news">News</h2>\n'
+        '<div class="panel">A panel.</div>\n\n'
+        "<p>The end.</p>\n"
+        "</section>")
+
+
+def test_raw_html_among_the_text_is_cleaned_with_what_it_hides():
+    body = render_markdown(
+        'Text <span hidden>secret **words** and [a link](https://x.org)</span> and '
+        '<a href="javascript:alert(1)" onclick="alert(1)">a link</a>; '
+        "<script>alert(1)</script> <!-- a note --> <b style=\"display:none\">secret</b>"
+        '<abbr title="Local Safeguarding Children Board">LSCB</abbr>.\n')
+    assert_safe(body.html)
+    assert body.html == ('<p>Text  and <a>a link</a>;   '
+                         '<abbr title="Local Safeguarding Children Board">LSCB</abbr>.</p>')
+
+
+def test_html_that_removes_a_whole_paragraph_leaves_no_empty_one():
+    body = render_markdown('Before.\n\n<meta name="keywords" content="secret">\n'
+                           "<title>Another title</title>\n\nAfter.\n")
+    assert body.html == "<p>Before.</p>\n<p>After.</p>"
+
+
+def test_hidden_text_stays_out_of_headings_and_the_list_of_articles():
+    body = render_markdown("# Findings <span hidden>secret keywords</span>\n\nText.\n")
+    assert body.sections == [Section("findings", "Findings")]
+    assert_safe(body.html)
+
+
+@pytest.mark.parametrize("link", [
+    "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](javascript&#58;alert(1))",
+    "[x](vbscript:msgbox(1))", "[x](data:text/html,hello)",
+    "[x][ref]\n\n[ref]: javascript:alert(1)", "<javascript://%0aalert(1)>",
+])
+def test_markdown_links_lose_an_unsafe_address(link):
+    html = render_markdown(link + "\n").html
+    assert "href" not in html and "data-print-href" not in html
+    assert "<a>" in html
+
+
+def test_markdown_links_and_images_keep_safe_addresses():
+    html = render_markdown("[a](https://example.org) [b](mailto:team@example.gov.uk) "
+                           "[c](tel:+441164541004) [d](../index.html) [e](#top) "
+                           "![A dot](data:image/png;base64,AA) ![A chart](chart.png)\n").html
+    for address in ('href="https://example.org"', 'href="mailto:team@example.gov.uk"',
+                    'href="tel:+441164541004"', 'href="../index.html"', 'href="#top"',
+                    'src="data:image/png;base64,AA"', 'src="chart.png"'):
+        assert address in html
+
+
+def test_an_image_with_an_unsafe_address_loses_it_and_is_not_fetched():
+    body = render_markdown("![A picture](javascript:alert(1)) ![A chart](chart.png)\n")
+    assert body.images == ["chart.png"]
+    assert '<img alt="A picture">' in body.html
+
+
+def test_attribute_lists_cannot_add_scripts_styles_or_hidden_text():
+    body = render_markdown('# News {: onclick="alert(1)" .panel }\n\n'
+                           'Text *here*{: style="color: red" onmouseover="alert(1)"}.\n\n'
+                           "A secret paragraph.\n{: hidden }\n\n"
+                           'Another secret.\n{: style="display: none" }\n\n'
+                           '[x](https://example.org){: href="javascript:alert(1)" }\n')
+    assert_safe(body.html)
+    assert body.html == (
+        '<section aria-labelledby="news" class="article panel"><h2 id="news">News</h2>\n'
+        "<p>Text <em>here</em>.</p>\n"
+        "<p><a>x</a></p>\n"
+        "</section>")
+
+
+def test_block_fields_are_cleaned_too():
+    html = render_fragment('Did <span hidden>secret</span> this <script>alert(1)</script>.\n\n'
+                           '<p onclick="alert(1)">More.</p>\n')
+    assert html == "<p>Did  this .</p>\n<p>More.</p>"
+
+
+def test_placed_blocks_are_made_by_our_templates_and_kept_as_they_are():
+    made = ('<aside class="block" data-kind="contacts" style="--accent: red">'
+            '<span aria-hidden="true">·</span><a href="#x" onclick="void 0">x</a></aside>')
+    body = render_markdown("Intro.\n\n[[duty-team]]\n",
+                           [EmbeddedBlock(line="[[duty-team]]", html=made)])
+    assert made in body.html

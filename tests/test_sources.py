@@ -110,6 +110,14 @@ BROKEN = {
         "---\ntitle: &t Next\nsummary: *t\nnumber: 8\ndate: 2024-06-01\nstatus: draft\n---\n",
         f"{NEW}:3: anchors and aliases ('&name', '*name') are not supported; write the value "
         "out in full"),
+    "YAML nested too deep": (
+        front(keywords="[" * 10_000 + "]" * 10_000),
+        f"{NEW}:7: lists and keys are nested more than 40 deep here, one inside another; "
+        "publisher reads at most that many levels; write them less deep"),
+    "quotes nested too deep": (
+        front() + "\n" + "> " * 45 + "Deep.\n",
+        f"{NEW}:11: quotes nested 45 deep, one inside another; publisher allows at most 10; "
+        "use fewer '>' at the start of the line"),
 }
 
 

@@ -1,0 +1,190 @@
+"""Text: UTF-8 with or without a byte-order mark and with either line ending, in every kind of
+source; Welsh in the shipped fonts; a character the fonts lack is a warning naming it."""
+
+from __future__ import annotations
+
+import pikepdf
+import pytest
+from pypdf import PdfReader
+
+from conftest import ISSUE_HEAD, copy_sample_archive, write_issue
+
+ISSUE = "issues/bulletin/2024-06-issue-8.md"
+HEAD = ISSUE_HEAD.replace("number: 7", "number: 8").replace("2024-03-01", "2024-06-01")
+SHIPPED = ("Source-Sans-3", "Source-Serif-4")
+
+
+def pdf_fonts(path) -> set[str]:
+    """The fonts a PDF embeds, without their subset prefixes."""
+    fonts = set()
+    for page in PdfReader(path).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(font.get_object()["/BaseFont"].split("+", 1)[-1])
+    return fonts
+
+
+# Encodings and line endings, in each kind of source -----------------------------------------
+
+BLOCK = "blocks/quote/why-review.yml"
+SERIES = "issues/bulletin/series.yml"
+
+
+def place_block(site) -> None:
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n[[why-review]]\n")
+
+
+@pytest.mark.parametrize("path, line", [
+    (ISSUE, 2), (BLOCK, 4), (SERIES, 1), ("site.yml", 1)])
+def test_a_file_that_is_not_utf8_is_an_error_naming_it(site, run, path, line):
+    place_block(site)
+    target = site / path
+    text = target.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    lines[line - 1] += " café"
+    target.write_bytes("\n".join(lines).encode("cp1252"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{path}:{line}: the file is not UTF-8 text; save it again as UTF-8 (in Word or "
+        "Notepad: Save As, Encoding: UTF-8)")
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("path, shows", [
+    (ISSUE, "Reviews exist to find what must change"),
+    (BLOCK, "Reviews exist to find what must change"),
+    (SERIES, "Practice Bulletin"),
+    ("site.yml", "Example Safeguarding Children Partnership"),
+])
+@pytest.mark.parametrize("ending", ["\r\n", "\r"])
+def test_a_byte_order_mark_and_windows_line_endings_are_accepted(site, run, path, shows,
+                                                                 ending):
+    place_block(site)
+    target = site / path
+    text = target.read_text(encoding="utf-8")
+    target.write_bytes(("\ufeff" + text.replace("\n", ending)).encode("utf-8"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert shows in (site / "output/bulletin/2024-06-issue-8.html").read_text(encoding="utf-8")
+
+
+# Welsh --------------------------------------------------------------------------------------
+
+WELSH = """
+# Gwrando ar lais y plentyn: ŵyr, tŷ a chân
+
+Mae'r bwrdd yn gofyn i bob tîm wrando'n ofalus. Dŵr, tŷ, cân, pêl, sîl, brôn, hûn:
+ŵ ŷ â ê î ô û, and in capitals Ŵ Ŷ Â Ê Î Ô Û; also ä ë ï ö ü ÿ, á é í ó ú, à è ì ò ù, ẃ ẁ ẅ ỳ ý.
+
+## Ŵyr a wyresau
+
+> Gwelodd y gweithiwr cymdeithasol y plentyn bob wythnos.
+"""
+
+
+def test_welsh_renders_in_the_shipped_fonts(site, run):
+    write_issue(site, "2024-06-issue-8.md",
+                HEAD.replace("summary:", "language: cy\nsummary:") + WELSH)
+    result = run("build", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr
+    pdf = site / "output/bulletin/2024-06-issue-8.pdf"
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(pdf).pages).split())
+    for letters in ("ŵ ŷ â ê î ô û", "Ŵ Ŷ Â Ê Î Ô Û", "ẃ ẁ ẅ ỳ ý", "ŵyr, tŷ a chân", "Dŵr",
+                    "Ŵyr a wyresau"):
+        assert letters in text
+    fonts = pdf_fonts(pdf)
+    assert fonts and all(name.startswith(SHIPPED) for name in fonts), fonts
+    with pikepdf.open(pdf) as document:
+        assert str(document.Root.Lang) == "cy"
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text(encoding="utf-8")
+    assert '<html lang="cy"' in html
+
+
+def test_the_sample_issues_use_only_characters_their_fonts_have(tmp_path, run):
+    sample = copy_sample_archive(tmp_path / "sample")
+    result = run("build", "--format", "pdf", "--force", cwd=sample)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+
+
+# Characters the fonts lack ----------------------------------------------------------------
+
+def glyph_warning(character: str, code: str, where: str = "the fonts of this house style"):
+    return (f"{ISSUE}: warning: the character '{character}' ({code}) is not in {where}; it may "
+            "print as an empty box or in a system font; use another character or add a font "
+            "that has it")
+
+
+def test_a_character_no_shipped_font_has_is_a_warning_naming_it(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRated ★★★ by teams; 中文 too.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    # Once each, and nothing of WeasyPrint's own (".notdef glyph rendered ..." for 中 and 文,
+    # which no font of this machine has), written for each PDF variant.
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        glyph_warning("★", "U+2605 BLACK STAR"),
+        glyph_warning("中", "U+4E2D CJK UNIFIED IDEOGRAPH-4E2D"),
+        glyph_warning("文", "U+6587 CJK UNIFIED IDEOGRAPH-6587"),
+    ]
+    assert (site / "output/bulletin/2024-06-issue-8.pdf").is_file()
+
+
+def test_a_character_only_the_other_typeface_has_is_a_warning_naming_the_font(site, run):
+    # Source Sans 3 has the heavy check mark; the Source Serif 4 of the headings does not.
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n# Done ✔\n\nChecked ✔ and ✓.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        glyph_warning("✔", "U+2714 HEAVY CHECK MARK",
+                      "Source Serif 4, the font this house style gives the text it is in"),
+    ]
+
+
+def test_many_missing_characters_are_counted_after_the_first_ten(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n" + "".join(map(chr, range(0x4E00, 0x4E20)))
+                + "\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(lines) == 11
+    assert lines[0] == glyph_warning("一", "U+4E00 CJK UNIFIED IDEOGRAPH-4E00")
+    assert lines[10] == (
+        f"{ISSUE}: warning: 22 more characters are not in the fonts of this house style: "
+        + " ".join(map(chr, range(0x4E0A, 0x4E1E))) + " ...")
+
+
+def test_text_in_a_font_the_style_does_not_ship_is_a_warning(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRun `publisher check --strict` first.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        f"{ISSUE}: warning: the text 'publisher check --strict' is set in monospace, not in a "
+        "font of this house style, so it prints in a font of the computer that builds the "
+        "PDF; write it as plain text, or add a font for it to the house style"]
+
+
+def test_characters_that_print_nothing_are_not_warned_of(site, run):
+    # A soft hyphen, zero-width and no-break spaces, a variation selector, a word joiner.
+    write_issue(site, "2024-06-issue-8.md",
+                HEAD + "\nSafe\u00adguarding\u200b and\u00a0more\u2060 ✓\ufe0f.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+
+
+def test_fonts_are_known_by_the_names_their_font_face_rules_give_them(site, run):
+    brand = site / "styles/brand.css"
+    brand.write_text(brand.read_text().replace('--body-font: "Source Sans 3", sans-serif;',
+                                               '--body-font: "Body Text", sans-serif;'))
+    base = site / "styles/base.css"
+    base.write_text("".join(
+        f'@font-face {{ font-family: "Body Text"; font-weight: {weight}; src: '
+        f'url("fonts/source-sans-3/SourceSans3-{name}.ttf"); }}\n'
+        for weight, name in ((400, "Regular"), (600, "Semibold"), (700, "Bold")))
+        + base.read_text())
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRated ★ by teams.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "warning" in line] == [
+        glyph_warning("★", "U+2605 BLACK STAR")]
