@@ -18,13 +18,14 @@ from typing import Literal
 
 import click
 
-from publisher.build import FORMATS, build
+from publisher.build import FORMATS, _checked_output_folder, build
 from publisher.checks import DenyList, check_site
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.fingerprint import digest_bytes
 from publisher.lock import ArchiveLock, Edition, LockedIssue, OutputRecord, read_lock
 from publisher.output import write_atomically
+from publisher.outputlock import output_lock
 from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
 from publisher.state import IssueRecord
@@ -70,6 +71,16 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     it, and leaves its file as it was (a warning that is right can be silenced).
     """
     site, issue = _one_issue(site_root, path)
+    # Locked throughout, not only while it builds: two publications at once would each
+    # write the archive lock as it was before the other wrote it.
+    folder = _checked_output_folder(site, output_folder)
+    with output_lock(folder, site.shown(folder)):
+        return _publish(site_root, site, issue, correction, on, output_folder, deny_list)
+
+
+def _publish(site_root: Path, site: Site, issue: Issue, correction: str | None,
+             on: datetime.date | None, output_folder: Path | None,
+             deny_list: DenyList | None) -> Published:
     lock = read_lock(site)
     label = site.shown(issue.source)
     locked = lock.issues.get(label)

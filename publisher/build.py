@@ -21,7 +21,16 @@ from publisher.errors import ContentError, Problem, PublisherError, RenderError,
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
 from publisher.lock import frozen_problem, read_lock
-from publisher.output import mirror_folder, write_atomically, write_if_changed
+from publisher.output import (
+    OutsideOutputFolder,
+    check_inside,
+    interrupts_deferred,
+    mirror_folder,
+    remove,
+    write_atomically,
+    write_if_changed,
+)
+from publisher.outputlock import output_lock
 from publisher.pages import Page, PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
@@ -97,14 +106,16 @@ class Progress(Protocol):
 def build(site_root: Path, paths: list[Path] | None = None,
           formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
           force: bool = False, frozen: bool = False, drafts: bool = False,
-          pdf_variant: PdfVariant | None = None, jobs: int = 1,
+          pdf_variant: PdfVariant | None = None, allow_remote: bool = False, jobs: int = 1,
           deny_list: DenyList | None = None, progress: Progress | None = None) -> BuildReport:
     """Build the issues of the site at `site_root` (all, or those at `paths`).
 
     Issues whose files are up to date are skipped unless `force`. With `frozen`, a
     published issue whose inputs moved since it was locked is an error. With `drafts`, the
     archive's pages and feeds list drafts too. `pdf_variant` is the variant of every web
-    copy, over what the series say (see `variants`). `jobs` worker processes render. The issues
+    copy, over what the series say (see `variants`). With `allow_remote`, pages may show
+    https:// images (fetched within a time-out and a size cap; such an issue is rendered
+    every time). `jobs` worker processes render. The issues
     rendered are checked as `publisher check` does (with `deny_list`); its warnings are
     in the report. Raises ContentError listing every problem, the checker's errors
     included, before anything is written.
@@ -115,6 +126,19 @@ def build(site_root: Path, paths: list[Path] | None = None,
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
     output_folder = _checked_output_folder(site, output_folder)
+    with output_lock(output_folder, site.shown(output_folder)):
+        return _build_locked(site, gathered, paths, formats, output_folder, force=force,
+                             frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
+                             allow_remote=allow_remote, jobs=jobs, deny_list=deny_list,
+                             progress=progress)
+
+
+def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
+                  formats: tuple[Format, ...], output_folder: Path, *, force: bool,
+                  frozen: bool, drafts: bool, pdf_variant: PdfVariant | None,
+                  allow_remote: bool, jobs: int, deny_list: DenyList | None,
+                  progress: Progress | None) -> BuildReport:
+    """The build, once no other build can write to the output folder (see `outputlock`)."""
     reader = InputReader(site, pdf_variant)
     if frozen:
         _check_frozen(site, gathered, reader)
@@ -127,10 +151,11 @@ def build(site_root: Path, paths: list[Path] | None = None,
     if any(problem.severity == "error" for problem in checks):
         raise ContentError([problem for problem in checks if problem.severity == "error"])
     report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress,
-                               deny_list or DenyList())
+                               deny_list or DenyList(), allow_remote)
     report.warnings = sorted([*checks, *(problem for built in report.built
                                          for problem in built.rendered.checked)],
                              key=reading_order)
+    _check_inside(output_folder, report.built)
     dropped: list[Path] = []
     for built in report.built:
         key = record_key(built.issue)
@@ -142,16 +167,52 @@ def build(site_root: Path, paths: list[Path] | None = None,
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
                              pages="html" in formats, record=state_changed, drafts=drafts,
                              pdf_variant=pdf_variant)
-    if "html" in formats:
-        mirror_folder(site.styles_folder, output_folder / ASSETS_FOLDER)
-    for built in report.built:
-        for path, data in (pair for files in built.rendered.outputs.values() for pair in files):
-            write_atomically(path, data)
-    for path, data in site_files:
-        write_if_changed(path, data)
-    for path in dropped:
-        path.unlink(missing_ok=True)
+    _write(output_folder, report.built, site_files, dropped,
+           site.styles_folder if "html" in formats else None)
     return report
+
+
+def _check_inside(output_folder: Path, built: list[BuiltIssue]) -> None:
+    """Refuse an issue whose files would land outside the output folder, naming it."""
+    for issue in built:
+        for path in issue.files:
+            try:
+                check_inside(path, output_folder)
+            except OutsideOutputFolder as error:
+                image = path.suffix.lower() not in (".html", ".pdf")
+                raise OutsideOutputFolder(
+                    error.problem.message + ("; an image is copied beside the page, so name it "
+                                             "by a path from the issue's own folder"
+                                             if image else ""), path=issue.issue.shown) from None
+
+
+def _write(output_folder: Path, built: list[BuiltIssue], site_files: list[tuple[Path, bytes]],
+           dropped: list[Path], styles_folder: Path | None) -> None:
+    """Write what the build made, and delete the files it `dropped`; with `styles_folder`,
+    copy it to the assets.
+
+    Every file is checked to be inside the output folder before any is written. The build
+    record goes last, so a build stopped on the way (a full disk) never records a file it
+    did not write; a Ctrl-C waits until everything is written (see `interrupts_deferred`).
+    """
+    record = output_folder / STATE_FILE
+    files = [pair for issue in built for files in issue.rendered.outputs.values()
+             for pair in files]
+    for path in [*(path for path, _ in [*files, *site_files]), *dropped]:
+        check_inside(path, output_folder)
+    with interrupts_deferred():
+        if styles_folder is not None:
+            mirror_folder(styles_folder, output_folder / ASSETS_FOLDER, within=output_folder)
+        for path, data in files:
+            write_atomically(path, data, within=output_folder)
+        for path, data in site_files:
+            if path != record:
+                write_if_changed(path, data, within=output_folder)
+        for path in dropped:
+            remove(path, within=output_folder)
+        for path, data in site_files:
+            if path == record:
+                write_if_changed(path, data, within=output_folder)
 
 
 def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: tuple[Format, ...],
@@ -206,7 +267,7 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
                 images.append((target, resources.source_for(target)))
         except ResourceRefused as refusal:
             raise RenderError(refusal.problem.message, path=page.issue.shown) from None
-    page_count, warnings = None, []
+    page_count, warnings, remote = None, [], {}
     linked = resources.linked_files(page.html, page.path)
     if "pdf" in formats:
         from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
@@ -219,12 +280,12 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
         outputs["pdf"] = [(web_copy, pdf.copies[0])]
         if copies.archival:
             outputs["pdf"].append((archival_path(web_copy), pdf.copies[1]))
-        page_count, warnings = pdf.page_count, pdf.warnings
+        page_count, warnings, remote = pdf.page_count, pdf.warnings, pdf.remote
         linked = list(dict.fromkeys([*linked, *pdf.loaded]))
     if "html" in formats:
         outputs["html"] = [(page.path, page.html.encode("utf-8")),
                            *((target, source.read_bytes()) for target, source in images)]
-    fingerprint = reader.made(page.issue, blocks, page.templates, linked)
+    fingerprint = reader.made(page.issue, blocks, page.templates, linked, remote)
     return Rendered(outputs=outputs, page_count=page_count, fingerprint=fingerprint,
                     warnings=warnings)
 
@@ -247,13 +308,14 @@ def _checks_before_rendering(site: Site, planned: list[PlannedIssue],
 
 def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
                 formats: tuple[Format, ...], reader: InputReader, jobs: int,
-                progress: Progress | None, deny_list: DenyList) -> list[BuiltIssue]:
+                progress: Progress | None, deny_list: DenyList,
+                allow_remote: bool = False) -> list[BuiltIssue]:
     """Render and check each planned issue, in worker processes if `jobs` > 1; in the
     planned order."""
     if "pdf" in formats and planned:
         import publisher.pdf  # noqa: F401  (once here, rather than once in every worker)
     resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder,
-                              site.settings.archive_address)
+                              site.settings.archive_address, allow_remote)
     maker = PageMaker(site, output_folder)
 
     def render(task: PlannedIssue) -> Rendered | list[Problem]:

@@ -27,6 +27,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markdown.extensions.attr_list import get_attrs_and_remainder
+
 from publisher.blocks import Block
 from publisher.cadence import fits_cadence, next_issue_date
 from publisher.config import SERIES_FILE, Site, read_site
@@ -35,6 +37,13 @@ from publisher.errors import ContentError, Problem, PublisherError, RenderError,
 from publisher.pages import PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather
 from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
+from publisher.sanitise import (
+    address_removal,
+    attribute_removals,
+    element_removal,
+    unsafe_parts,
+    unsafe_scheme,
+)
 from publisher.sources import Issue, read_issues
 from publisher.validation import did_you_mean
 from publisher.variants import ARCHIVAL_FOLDER
@@ -51,11 +60,18 @@ WARNINGS: dict[str, str] = {
     "personal-phone": "a mobile number, which is usually a person's own",
     "date-of-birth": "a date of birth",
     "denied-name": "a name from the deny-list (--deny-list or PUBLISHER_DENY_LIST)",
+    "unsafe-html": "HTML that is removed as unsafe: a script, an event handler (onclick=), a "
+                   "javascript: or other unsafe link, a frame or embedded object, a form, a "
+                   "style sheet or style attribute, or a <meta>, <link>, <base> or <title>",
+    "hidden-text": "text hidden from readers (hidden, aria-hidden=\"true\", display:none), "
+                   "which is removed with everything in it",
 }
 #: Errors with a code of their own, which no `silence:` list can silence.
 ERRORS: dict[str, str] = {
     "missing-alt": "an image without a description (alt text) for people who cannot see it, "
                    "and not marked decorative",
+    "attachment": "a file attached to the PDF (rel=\"attachment\"), which would hide a file "
+                  "inside it",
 }
 #: The environment variable naming the deny-list file, when --deny-list is not given.
 DENY_LIST_VARIABLE = "PUBLISHER_DENY_LIST"
@@ -101,6 +117,8 @@ _LINK = re.compile(r"(?<![!\\])\[((?:[^\[\]]|\[[^\]]*\])*)\]\(\s*<?([^)\s>]*)>?"
 _REFERENCE_LINK = re.compile(r"(?<![!\\\]])\[((?:[^\[\]]|\[[^\]]*\])*)\]\[([^\]]*)\]")
 _DEFINITION = re.compile(r"^\s{0,3}\[([^\]]+)\]:\s*<?(\S+?)>?(?:\s|$)")
 _PLACEMENT = re.compile(r"^\s{0,3}\[\[")
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*://[^<>]*)>")
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)\}")
 _ID = re.compile(r"\sid=\"([^\"]+)\"")
 
 
@@ -266,7 +284,8 @@ def check_blocks(site: Site, blocks: Iterable[Block], deny_list: DenyList) -> li
     for block in blocks:
         lines = _numbered(block.source.read_text(encoding="utf-8-sig").split("\n"), 1)
         for problem in [*_personal_data(block.shown, lines, deny_list),
-                        *_link_warnings(block.shown, lines, site, None, None)]:
+                        *_link_warnings(block.shown, lines, site, None, None),
+                        *_html_warnings(block.shown, lines, "block")]:
             if problem.code not in silenced:
                 problems.append(problem)
     return problems
@@ -320,6 +339,21 @@ def _issue_warnings(site: Site, issue: Issue, ids: set[str] | None,
         yield from _draft_notes(issue.shown, lines)
     yield from _heading_warnings(issue.shown, body)
     yield from _link_warnings(issue.shown, body, site, issue, ids)
+    yield from _html_warnings(issue.shown, body, "issue")
+    yield from _attachments(issue.shown, body)
+
+
+_ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b",
+                         re.IGNORECASE)
+
+
+def _attachments(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
+    """An error for each element asking for a file to be embedded in the PDF."""
+    for number, line in _prose(lines):
+        for match in _ATTACHMENT.finditer(line):
+            yield Problem(shown, number, "a file cannot be attached to the PDF "
+                          "(rel=\"attachment\"); link to it instead, so readers see what "
+                          "they open", column=match.start() + 1, code="attachment")
 
 
 def _numbered(lines: list[str], first: int) -> list[tuple[int, str]]:
@@ -444,6 +478,59 @@ def _link_warnings(shown: str, lines: list[tuple[int, str]], site: Site, issue: 
             if target is not None:
                 yield from _target_warnings(shown, number, match.start() + 1, target, site,
                                             issue, ids)
+
+
+def _html_warnings(shown: str, lines: list[tuple[int, str]], place: str) -> Iterator[Problem]:
+    """What the sanitiser removes from the raw HTML among the text (publisher.sanitise), and
+    from Markdown's own links and attribute lists: unsafe HTML, unsafe addresses and hidden
+    text. (An HTML comment is a `draft-note` in a published issue, and removed from every
+    issue.) Only code spans are skipped: the renderer has no fenced code blocks, so HTML
+    between ``` lines is HTML to it, and is cleaned."""
+    prose = [(number, _CODE_SPAN.sub(lambda match: " " * len(match[0]), line))
+             for number, line in lines]
+    # Read a paragraph at a time, as Markdown does: an element left open (a <script>
+    # without its end tag) ends with its paragraph.
+    paragraphs = [list(group) for blank, group in
+                  itertools.groupby(prose, key=lambda numbered: not numbered[1].strip())
+                  if not blank]
+    for paragraph in paragraphs:
+        text = "\n".join(line for _, line in paragraph)
+        for removal in unsafe_parts(text):
+            if removal.code in WARNINGS:
+                yield _warning(shown, paragraph[0][0] + removal.line - 1, removal.column,
+                               removal.code, removal.message(place))
+    for number, line in prose:
+        targets = [(match.start(2), match[2], True) for match in _IMAGE.finditer(line)]
+        targets += [(match.start(2), match[2], False)
+                    for match in _LINK.finditer(_blank(line, _IMAGE))]
+        targets += [(match.start(1), match[1], False) for match in _AUTOLINK.finditer(line)]
+        targets += [(match.start(2), match[2], False)
+                    for match in [_DEFINITION.match(line)] if match]
+        for column, target, image in sorted(targets):
+            scheme = unsafe_scheme(html.unescape(target), image=image)
+            if scheme is not None:
+                removal = address_removal(scheme, "img" if image else "a",
+                                          "src" if image else "href")
+                yield _warning(shown, number, column + 1, removal.code, removal.message(place))
+        if place == "issue":  # in a block file, {...} is more likely YAML than Markdown
+            yield from _attribute_list_warnings(shown, number, line)
+
+
+def _attribute_list_warnings(shown: str, number: int, line: str) -> Iterator[Problem]:
+    """Event handlers, styles, unsafe addresses and hidden text given to Markdown's own
+    elements by an attribute list: `# Heading {: onclick="..."}`, `Text.\n{: hidden}`."""
+    for match in _ATTRIBUTE_LIST.finditer(line):
+        before, after = line[:match.start()], line[match.end():].strip()
+        if not ((not before.strip() and not after)  # on a line of its own, after a block
+                or (_ATX.match(line) and before.endswith(" ") and not after)  # a heading's
+                or before[-1:] in ("*", "_", ")", "]", ">")):  # right after an inline element
+            continue  # not an attribute list: Markdown shows it as text
+        attributes = [(name, value) for name, value in get_attrs_and_remainder(match[1])[0]
+                      if name not in (".", "id")]
+        hidden = element_removal(None, attributes)
+        removals = [hidden] if hidden is not None else attribute_removals(None, attributes)
+        for removal in removals:
+            yield _warning(shown, number, match.start() + 1, removal.code, removal.message())
 
 
 def _blank(line: str, pattern: re.Pattern[str]) -> str:

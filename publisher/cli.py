@@ -1,14 +1,16 @@
 """The `publisher` command: parse options, call the API, print, exit.
 
-Exit codes: 0 success, 1 the content has errors, 2 bad usage.
+Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with Ctrl-C.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
+import signal
 import sys
 import time
+import traceback
 from pathlib import Path
 from typing import Any, cast
 
@@ -22,29 +24,50 @@ from publisher.config import PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
+from publisher.output import InterruptHere
 from publisher.plan import gather
+from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
 from publisher.validation import did_you_mean, parse_iso_date
 from publisher.variants import PDF_VARIANTS
 from publisher.workers import available_cores
 
 INTERNAL_ERROR = (
-    "publisher: something went wrong inside publisher ({kind}: {detail}). This is our bug, "
+    "publisher: something went wrong inside publisher ({error}). This is our bug, "
     "not yours: please report it, with the output of the same command run again with --debug.")
+INTERRUPTED = "publisher: interrupted; nothing half-written was left"
+#: The exit code of a command stopped with Ctrl-C, as shells give it (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 class PublisherGroup(click.Group):
-    """Turns an unexpected exception into one line, unless --debug asks for the traceback."""
+    """Turns an unexpected exception into one line, unless --debug asks for the traceback,
+    and Ctrl-C into one line and exit code 130.
+
+    An exception raised in a build's worker process comes here too: the worker hands it
+    to the build, which raises it again.
+    """
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except KeyboardInterrupt:
+            if ctx.meta.get("publisher.debug"):
+                traceback.print_exc()
+            elif sys.stderr.isatty():
+                click.echo(err=True)  # after the terminal's ^C
+            click.echo(INTERRUPTED, err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            raise  # the reader of our output went away (publisher check | head): click is quiet
         except Exception as error:
             if ctx.meta.get("publisher.debug"):
                 raise
-            click.echo(INTERNAL_ERROR.format(kind=type(error).__name__, detail=error), err=True)
+            detail = " ".join(str(error).split())  # one line, whatever the message
+            described = f"{type(error).__name__}: {detail}" if detail else type(error).__name__
+            click.echo(INTERNAL_ERROR.format(error=described), err=True)
             ctx.exit(1)
 
 
@@ -58,7 +81,8 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
     """Publish bulletins from Markdown as designed PDF and HTML.
 
     Run it in the site folder, the one that holds site.yml and issues/. Exit codes: 0
-    success, 1 a problem in the content (or a failed check or verify), 2 bad usage.
+    success, 1 a problem in the content (or a failed check or verify), 2 bad usage, 130
+    stopped with Ctrl-C.
     Colour is used only on a terminal, and never when NO_COLOR is set.
 
     \b
@@ -104,6 +128,10 @@ def _deny_list_option(function: Any) -> Any:
 @click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
               help="The PDF variant of every issue's web copy, whatever its series says "
               "(series.yml: pdf_variant; default pdf/ua-1).")
+@click.option("--allow-remote", is_flag=True,
+              help="Let pages show images from https:// addresses, fetched within "
+              f"{REMOTE_TIMEOUT_SECONDS} s and {REMOTE_MAX_BYTES // 2**20} MB each (publish "
+              "never does: an archive must not depend on the network).")
 @_jobs_option
 @_deny_list_option
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and warnings.")
@@ -112,8 +140,8 @@ def _deny_list_option(function: Any) -> Any:
 @click.pass_obj
 def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                   output_folder: Path | None, force: bool, frozen: bool, drafts: bool,
-                  pdf_variant: PdfVariant | None, jobs: int | None, deny_list: Path | None,
-                  quiet: bool, verbose: bool) -> None:
+                  pdf_variant: PdfVariant | None, allow_remote: bool, jobs: int | None,
+                  deny_list: Path | None, quiet: bool, verbose: bool) -> None:
     """Build issues into PDF and HTML.
 
     With no ISSUES, builds every issue of every series. An ISSUE is an issue's Markdown
@@ -144,6 +172,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     try:
         report = build(site_root, paths or None, formats, output_folder, force=force,
                        frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
+                       allow_remote=allow_remote,
                        jobs=jobs or available_cores(),
                        deny_list=names, progress=display)
     finally:
@@ -630,7 +659,28 @@ def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
 
 def main() -> None:
     """Entry point of the `publisher` console command."""
-    cli(prog_name="publisher")
+    # Ctrl-C stops publisher here; the worker processes a build forks leave it to the build.
+    signal.signal(signal.SIGINT, InterruptHere())
+    try:
+        cli(prog_name="publisher")
+    except KeyboardInterrupt:  # between commands' code: while quitting, say
+        click.echo(INTERRUPTED, err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        _flush_output()
+
+
+def _flush_output() -> None:
+    """Write out what is left of the output now: if its reader went away (publisher check |
+    head), the rest is dropped quietly and the exit code is 1, rather than Python printing
+    a traceback on its way out."""
+    try:
+        for stream in dict.fromkeys([sys.stdout, sys.__stdout__]):
+            if stream is not None:
+                stream.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

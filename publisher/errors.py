@@ -61,6 +61,7 @@ class ContentError(PublisherError):
     """All the problems found in the site's sources, gathered before anything is written."""
 
     def __init__(self, problems: Iterable[Problem], outcome: str = "nothing was written"):
+        self.outcome = outcome
         self.problems = sorted(set(problems), key=reading_order)
         files = {p.path for p in self.problems}
         lines = [p.located() if p.severity == "warning" else str(p) for p in self.problems]
@@ -74,6 +75,9 @@ class ContentError(PublisherError):
 
     def show(self, file: object = None) -> None:
         click.echo(self.format_message(), err=True)
+
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem], str]]:
+        return (ContentError, (self.problems, self.outcome))  # from a worker process
 
 
 class RenderError(PublisherError):

@@ -10,7 +10,9 @@ A fingerprint is a flat map from an input's label to a digest of it:
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
 - `software NAME`: the version of publisher, WeasyPrint and the libraries that shape the bytes;
-- `pdf copies`: the PDF variant of the web copy, and of the archival copy if there is one.
+- `pdf copies`: the PDF variant of the web copy, and of the archival copy if there is one;
+- `remote ADDRESS`: an https:// image fetched with `build --allow-remote`, by its bytes (an
+  issue with one is built again every time: what the address gives can change).
 
 Two builds with the same fingerprint make the same bytes. The build compares fingerprints
 to skip issues that have not changed, and the archive lock keeps one per published edition.
@@ -41,6 +43,7 @@ TEMPLATE = "template "
 SOFTWARE = "software "
 MISSING = "missing"
 PDF_COPIES = "pdf copies"
+REMOTE = "remote "
 #: The software whose version can change the bytes of an issue's files.
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
@@ -142,14 +145,18 @@ class InputReader:
         return pdf_copies(issue, self.pdf_variant)
 
     def made(self, issue: Issue, placed: Iterable[PlacedBlock],
-             templates: Mapping[str, Path | None], linked: Iterable[Path]) -> Fingerprint:
+             templates: Mapping[str, Path | None], linked: Iterable[Path],
+             remote: Mapping[str, bytes] | None = None) -> Fingerprint:
         """The fingerprint of a rendered issue: the `templates` it looked for (name to file,
-        None if not found) and the site files its page `linked`."""
+        None if not found), the site files its page `linked` and the `remote` images it
+        fetched (address to bytes)."""
         inputs = self.before_rendering(issue, placed)
         for name, file in templates.items():
             inputs[TEMPLATE + name] = self._template_digest(file)
         for path in linked:
             inputs[self.label(path)] = self.file(path)
+        for address, data in (remote or {}).items():
+            inputs[REMOTE + address] = digest_bytes(data)
         return Fingerprint(inputs)
 
     def now(self, issue: Issue, placed: Iterable[PlacedBlock], before: Fingerprint) -> Fingerprint:
@@ -161,6 +168,9 @@ class InputReader:
         inputs = self.before_rendering(issue, placed)
         for label in before.inputs:
             if label in inputs or label.startswith((BLOCK, SOFTWARE)):
+                continue
+            if label.startswith(REMOTE):  # not known without fetching it: build again
+                inputs[label] = MISSING
                 continue
             if label.startswith(TEMPLATE):
                 file = self._template(issue.style, label.removeprefix(TEMPLATE))

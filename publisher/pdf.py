@@ -9,11 +9,15 @@ readers pass over.
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 import os
+import re
+import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,7 +32,14 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from publisher.config import PdfVariant
 from publisher.errors import RenderError
-from publisher.resources import ResourceRefused, SiteResources, media_type, refuse_remote
+from publisher.resources import (
+    REMOTE_MAX_BYTES,
+    REMOTE_TIMEOUT_SECONDS,
+    ResourceRefused,
+    SiteResources,
+    media_type,
+    refuse_remote,
+)
 
 
 @dataclass(frozen=True)
@@ -39,6 +50,8 @@ class RenderedPdf:
     warnings: list[str]
     #: The site files WeasyPrint loaded.
     loaded: list[Path]
+    #: The https:// images it fetched (with --allow-remote), by address.
+    remote: dict[str, bytes] = field(default_factory=dict)
 
 
 class _Refused(FatalURLFetchingError):  # type: ignore[misc]
@@ -56,6 +69,8 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         super().__init__(fail_on_errors=True)
         self.resources = resources
         self.loaded: list[Path] = []
+        #: The https:// images fetched (with --allow-remote), by address.
+        self.remote: dict[str, bytes] = {}
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
@@ -63,8 +78,10 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         local = self.resources.path_of(url)
         if local is None and url.startswith("file:"):
             local = Path(url2pathname(urlsplit(url).path))
+        if local is None and self.resources.allow_remote and url.startswith("https://"):
+            return self._remote_image(url)
         if local is None:
-            raise _Refused(refuse_remote(url))
+            raise _Refused(refuse_remote(url, self.resources.allow_remote))
         try:
             source = self.resources.source_for(local)
         except ResourceRefused as refusal:
@@ -72,6 +89,26 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         data = source.read_bytes()
         self.loaded.append(source)
         return URLFetcherResponse(url, data, {"Content-Type": media_type(source)})
+
+    def _remote_image(self, url: str) -> URLFetcherResponse:
+        """An https:// image (with --allow-remote): within the time-out and the size cap,
+        and an image, or refused."""
+        def refused(why: str) -> _Refused:
+            return _Refused(ResourceRefused(f"{url}: {why}; save the image inside the site "
+                                            "instead"))
+        request = urllib.request.Request(url, headers={"User-Agent": "publisher"})
+        try:
+            with urllib.request.urlopen(request, timeout=REMOTE_TIMEOUT_SECONDS) as response:
+                kind = response.headers.get_content_type()
+                data = response.read(REMOTE_MAX_BYTES + 1)
+        except (OSError, ValueError) as error:  # URLError, timeouts and HTTP errors are OSErrors
+            raise refused(f"cannot be fetched ({getattr(error, 'reason', error)})") from None
+        if len(data) > REMOTE_MAX_BYTES:
+            raise refused(f"is larger than {REMOTE_MAX_BYTES // (1024 * 1024)} MB")
+        if not kind.startswith("image/"):
+            raise refused(f"is not an image (the server says {kind})")
+        self.remote[url] = data
+        return URLFetcherResponse(url, data, {"Content-Type": kind})
 
 
 def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
@@ -86,6 +123,9 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
     issue's date.
     `shown` names the issue in errors.
     """
+    for reference in _attachments(html):
+        raise RenderError(f"{reference}: a file cannot be attached to the PDF (rel=\"attachment\")"
+                          "; link to it instead, so readers see what they open", path=shown)
     fetcher = SiteFetcher(resources)
     with _captured_warnings() as warnings, _source_date(created):
         try:
@@ -95,8 +135,24 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
             raise RenderError(refused.refusal.problem.message, path=shown) from None
         copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
                   for variant in variants]
-    return RenderedPdf(copies=copies, page_count=len(document.pages), warnings=warnings,
-                       loaded=fetcher.loaded)
+    return RenderedPdf(copies=copies, page_count=len(document.pages),
+                       warnings=_font_warnings(document, fetcher.loaded, warnings),
+                       loaded=fetcher.loaded, remote=fetcher.remote)
+
+
+def _attachments(html: str) -> list[str]:
+    """The files a page asks WeasyPrint to embed in the PDF (`<link rel="attachment">`,
+    `<a rel="attachment">`), which would hide files inside it."""
+    found: list[str] = []
+
+    class Finder(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            named = dict(attrs)
+            if tag in ("link", "a") and "attachment" in (named.get("rel") or "").lower().split():
+                found.append(named.get("href") or "(no address)")
+
+    Finder().feed(html)
+    return found
 
 
 # WeasyPrint 70 tags every image as a Figure, which PDF/UA requires to have alternative
@@ -177,3 +233,155 @@ def _captured_warnings() -> Iterator[list[str]]:
     finally:
         logger.removeHandler(handler)
         logger.propagate = previous
+
+
+# Characters the house style's fonts lack. Pango draws such a character in whatever font of
+# the machine has it (so the PDF differs from machine to machine) or, if none has, as an
+# empty box; WeasyPrint says nothing in the first case. So after layout, each character of
+# the page's text is looked up in the fonts its CSS gives that text, among those the page
+# loaded (by the names their @font-face rules give them, or their own): one warning per
+# character missing, and one per text set in no font of the house style.
+
+_FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
+_FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)", re.IGNORECASE)
+_FONT_SOURCE = re.compile(r"""url\(\s*["']?([^"')]+)""", re.IGNORECASE)
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+#: Warnings about characters, at most; the rest are counted in one more.
+_MAX_GLYPH_WARNINGS = 10
+
+
+def _font_warnings(document: Any, loaded: list[Path], logged: list[str]) -> list[str]:
+    """`logged` (WeasyPrint's warnings), less its notes of empty boxes for characters this
+    names itself, and a warning for each character of the laid-out `document` that the
+    fonts its CSS gives that text (among the `loaded` files) lack."""
+    import unicodedata
+
+    families = _page_fonts(loaded)
+    if not families:
+        return logged  # a page with no fonts of its own: nothing to hold it to
+    everything = set().union(*(has for has in families.values() if has is not None))
+    missing: dict[str, str | None] = {}  # character: the font of the text it is in, or None
+    unstyled: dict[str, str] = {}  # CSS font list: some of its text
+    coverage: dict[tuple[str, ...], tuple[str, set[int] | None]] = {}
+    for box in _text_boxes(document):
+        text = box.text or ""
+        listed = tuple(box.style["font_family"])
+        if listed not in coverage:
+            own = [name for name in listed if name.casefold() in families]
+            sets = [families[name.casefold()] for name in own]
+            coverage[listed] = (own[0] if own else "", None if None in sets else
+                                set().union(*(has for has in sets if has is not None)))
+        font, characters = coverage[listed]
+        if not font:
+            if text.strip():
+                unstyled.setdefault(", ".join(listed), text.strip())
+            continue
+        if characters is None:
+            continue  # a font whose file cannot be read: nothing to hold its text to
+        for character in text:
+            if (ord(character) not in characters and character not in missing
+                    and unicodedata.category(character)[0] not in "CZ"
+                    and not 0xFE00 <= ord(character) <= 0xFE0F):
+                missing[character] = font if ord(character) in everything else None
+    if not missing and not unstyled:
+        return logged
+    kept = [message for message in logged if not (
+        message.startswith(".notdef glyph rendered")
+        and any(f"(U+{ord(character):04X})" in message for character in missing))]
+    messages = []
+    for character, lacking in list(missing.items())[:_MAX_GLYPH_WARNINGS]:
+        name = unicodedata.name(character, "")
+        described = f"'{character}' (U+{ord(character):04X}{' ' + name if name else ''})"
+        where = ("the fonts of this house style" if lacking is None
+                 else f"{lacking}, the font this house style gives the text it is in")
+        messages.append(f"the character {described} is not in {where}; it may print as an "
+                        "empty box or in a system font; use another character or add a font "
+                        "that has it")
+    if len(missing) > _MAX_GLYPH_WARNINGS:
+        others = list(missing)[_MAX_GLYPH_WARNINGS:]
+        messages.append(f"{len(others)} more characters are not in the fonts of this house "
+                        f"style: {' '.join(others[:20])}{' ...' if len(others) > 20 else ''}")
+    for fonts, text in unstyled.items():
+        sample = text if len(text) <= 40 else text[:39] + "…"
+        messages.append(f"the text '{sample}' is set in {fonts}, not in a font of this house "
+                        "style, so it prints in a font of the computer that builds the PDF; "
+                        "write it as plain text, or add a font for it to the house style")
+    return [*kept, *messages]
+
+
+def _page_fonts(loaded: list[Path]) -> dict[str, frozenset[int] | None]:
+    """The font families of a page's own (folded), each with the characters its loaded
+    files have: named as the @font-face rules of the page's stylesheets name them, and as
+    the files name themselves. None for a family whose file cannot be looked into (a
+    data: URL, a WOFF2 fontTools cannot read)."""
+    files = {path: _font_coverage(path, *_stamp(path)) for path in dict.fromkeys(loaded)
+             if path.suffix.lower() in _FONT_SUFFIXES}
+    families: dict[str, frozenset[int] | None] = {}
+
+    def add(name: str, has: frozenset[int] | None) -> None:
+        if name in families:
+            before = families[name]
+            has = None if before is None or has is None else before | has
+        families[name] = has
+
+    for names, has in files.values():
+        for name in names:
+            add(name, has)
+    for stylesheet in dict.fromkeys(path for path in loaded if path.suffix.lower() == ".css"):
+        for name, source in _font_faces(stylesheet, *_stamp(stylesheet)):
+            target = Path(os.path.normpath(stylesheet.parent / source))
+            add(name, files[target][1] or None if target in files else None)
+    return families
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_mtime_ns, status.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _font_faces(stylesheet: Path, mtime: int, size: int) -> tuple[tuple[str, str], ...]:
+    """The (family, file) of each @font-face source in a stylesheet; family folded."""
+    from urllib.parse import unquote
+
+    css = _CSS_COMMENT.sub("", stylesheet.read_text(encoding="utf-8", errors="replace"))
+    faces = []
+    for rule in _FONT_FACE.finditer(css):
+        family = _FONT_FAMILY.search(rule[1])
+        if family:
+            name = family[1].strip().strip("\"'").casefold()
+            faces += [(name, unquote(source.strip())) for source in _FONT_SOURCE.findall(rule[1])]
+    return tuple(faces)
+
+
+@functools.lru_cache(maxsize=64)
+def _font_coverage(path: Path, mtime: int, size: int) -> tuple[frozenset[str], frozenset[int]]:
+    """The family names a font file gives itself (folded) and the characters it has."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        with TTFont(path, lazy=True, fontNumber=0) as font:
+            names = set()
+            for record in font["name"].names:
+                if record.nameID in (1, 16):
+                    try:
+                        names.add(record.toUnicode().casefold())
+                    except UnicodeDecodeError:
+                        continue
+            return frozenset(names), frozenset(font.getBestCmap() or {})
+    except Exception:  # a font fontTools cannot read (a WOFF2 without brotli, say)
+        return frozenset(), frozenset()
+
+
+def _text_boxes(document: Any) -> Iterator[Any]:
+    """The text boxes of every page, in reading order, without recursion (a page may nest
+    deeper than Python's stack)."""
+    pending = [page._page_box for page in reversed(document.pages)]
+    while pending:
+        box = pending.pop()
+        if isinstance(box, AbsolutePlaceholder):
+            box = box._box
+        if isinstance(box, boxes.TextBox):
+            yield box
+        pending.extend(reversed(getattr(box, "children", None) or []))

@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from publisher.errors import PublisherError, display_path
+from publisher.limits import image_problem
 
 ASSETS_FOLDER = "assets"
 #: The accessibility statement's page, at the top of the output folder; every page links it.
@@ -52,6 +53,8 @@ class SiteResources:
     #: from there, so a relative link in it becomes that web address, whatever the folder
     #: it was built in.
     web_address: str
+    #: Whether pages may show images from https:// addresses (`build --allow-remote`).
+    allow_remote: bool = False
 
     def address_of(self, path: Path) -> str:
         """The web address of `path`, a file in the output folder."""
@@ -68,7 +71,8 @@ class SiteResources:
     def source_for(self, path: Path) -> Path:
         """The site file behind `path`, an absolute path as the page sees it.
 
-        Raises ResourceRefused for anything outside the site, including through a link.
+        Raises ResourceRefused for anything outside the site, including through a link, and
+        for an image over the caps of `limits` (its bytes, or its pixels read from its header).
         """
         candidate = self._map_output_to_source(Path(path))
         real = candidate.resolve()
@@ -78,20 +82,24 @@ class SiteResources:
                                   "inside the site's own folders")
         if not real.is_file():
             raise ResourceRefused(f"{shown} does not exist; check the name and the folder")
+        too_big = image_problem(real, shown)
+        if too_big is not None:
+            raise ResourceRefused(too_big)
         return real
 
     def page_reference(self, page: Path, reference: str) -> Path | None:
         """Where a page's reference (an image's src) points, as a path beside the page.
 
-        None for data: URLs, which need no file; ResourceRefused for internet addresses.
+        None for data: URLs, which need no file, and for https:// addresses when remote
+        images are allowed; ResourceRefused for other internet addresses.
         """
         parts = urlsplit(reference)
-        if parts.scheme == "data":
+        if parts.scheme == "data" or (self.allow_remote and parts.scheme == "https"):
             return None
         if parts.scheme == "file":
             return Path(os.path.normpath(unquote(parts.path)))
         if parts.scheme or parts.netloc:
-            raise refuse_remote(reference)
+            raise refuse_remote(reference, self.allow_remote)
         return Path(os.path.normpath(page.parent / unquote(parts.path)))
 
     def linked_files(self, html: str, page: Path) -> list[Path]:
@@ -129,9 +137,19 @@ class SiteResources:
         return self.issues_folder / relative
 
 
-def refuse_remote(url: str) -> ResourceRefused:
+#: How long a remote image may take to arrive, and how big it may be (`--allow-remote`).
+REMOTE_TIMEOUT_SECONDS = 10
+REMOTE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def refuse_remote(url: str, allowed: bool = False) -> ResourceRefused:
+    if allowed:
+        return ResourceRefused(f"{url}: only https:// images can be fetched with "
+                               "--allow-remote; use the https:// address, or save the file "
+                               "inside the site")
     return ResourceRefused(f"{url}: addresses on the internet cannot be used in a page; save "
-                           "the file inside the site and refer to it there")
+                           "the file inside the site and refer to it there (or build with "
+                           "--allow-remote to fetch an https:// image)")
 
 
 def media_type(path: Path) -> str:

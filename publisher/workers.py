@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -62,4 +64,14 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
 
 def _run(index: int) -> tuple[int, Any]:
     assert _current is not None, "workers are forked after the work is set"
-    return index, _current.function(_current.tasks[index])
+    try:
+        return index, _current.function(_current.tasks[index])
+    except Exception as error:
+        # An exception the parent cannot rebuild would stop the pool from answering, and
+        # the build would wait for ever: send its kind, words and traceback instead.
+        try:
+            pickle.loads(pickle.dumps(error))
+        except Exception:
+            raise RuntimeError(f"{type(error).__name__}: {error}\n"
+                               f"{traceback.format_exc()}") from None
+        raise

@@ -273,3 +273,158 @@ def test_check_never_imports_weasyprint(sample):
     result = subprocess.run([sys.executable, "-c", script, str(sample)], capture_output=True,
                             text=True, cwd=PROJECT, check=True)
     assert result.stdout.splitlines()[-1] == "False"
+
+
+# Raw HTML, unsafe addresses and hidden text: removed from the issue, each a warning
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ("Text <script>alert(1)</script>.", [(9, 6, "unsafe-html")]),
+    ('<p onclick="alert(1)" style="color: red">Text</p>',
+     [(9, 1, "unsafe-html"), (9, 1, "unsafe-html")]),
+    ("Text\n<span hidden>secret</span>.", [(10, 1, "hidden-text")]),
+    ('<div aria-hidden="true">\nsecret\n</div>', [(9, 1, "hidden-text")]),
+    ('See <a href="javascript:alert(1)">this page</a>.', [(9, 5, "unsafe-html")]),
+    ("See [the page](javascript:alert(1)).", [(9, 16, "unsafe-html")]),
+    ("See [the page][p].\n\n[p]: javascript:alert(1)", [(11, 6, "unsafe-html")]),
+    ("See <javascript://%0aalert(1)>.", [(9, 6, "unsafe-html")]),
+    ("![A chart](javascript:alert(1))", [(9, 12, "unsafe-html")]),
+    ('<iframe src="https://example.org/"></iframe>\n\n<form><input></form>',
+     [(9, 1, "unsafe-html"), (11, 1, "unsafe-html")]),
+    ("# News {: onclick=\"alert(1)\" }", [(9, 8, "unsafe-html")]),
+    ("Text *here*{: style=\"color: red\" }", [(9, 12, "unsafe-html")]),
+    ("A set {hidden} in a sentence is text.", []),
+    ("A paragraph.\n{: hidden }", [(10, 1, "hidden-text")]),
+    ("<script>\nalert(1)\n\nNext paragraph <b onclick=\"x\">b</b>.",
+     [(9, 1, "unsafe-html"), (12, 16, "unsafe-html")]),
+    # Safe markup, code, Markdown's own angle brackets
+    ('<abbr title="Local Safeguarding Children Board">LSCB</abbr> and <span class="x">y</span>',
+     []),
+    ("`<script>alert(1)</script>` and `{: hidden}`", []),
+    ("<https://example.org/hidden> and <duty.team@example.gov.uk>, 1 < 2", []),
+    ("[the page](https://example.org/) and ![A dot](data:image/png;base64,AA){.decorative}",
+     []),
+])
+def test_html_rules(site, run, body, expected):
+    write(site, "\n" + body + "\n")
+    assert findings(run, site) == expected
+
+
+def test_each_removal_is_a_warning_that_says_what_is_removed_and_what_to_do(site, run):
+    write(site, '\nText <script>alert(1)</script> and <span hidden>secret</span>.\n\n'
+                '<a href="javascript:alert(1)" onclick="alert(1)">A link</a>\n\n'
+                '<meta name="keywords" content="secret">\n')
+    result = run("check", cwd=site)
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == [
+        "issues/bulletin/2024-06-issue-8.md:9:6: warning: this <script> element is removed "
+        "from the issue; bulletins cannot run scripts [unsafe-html]",
+        "issues/bulletin/2024-06-issue-8.md:9:36: warning: this hidden text (<span hidden>) is "
+        "removed from the issue; text a reader cannot see could still be copied from the PDF "
+        "or found by search engines; show it, or delete it [hidden-text]",
+        "issues/bulletin/2024-06-issue-8.md:11:1: warning: the onclick attribute of <a> is "
+        "removed from the issue; bulletins cannot run scripts [unsafe-html]",
+        "issues/bulletin/2024-06-issue-8.md:11:1: warning: this javascript: link is removed "
+        "from the issue; link only to http://, https://, mailto: or tel: addresses, or to a "
+        "page or file in the site [unsafe-html]",
+        "issues/bulletin/2024-06-issue-8.md:13:1: warning: this <meta> element is removed from "
+        "the issue; a page's title, description and keywords come from the issue's front "
+        "matter (title, summary, keywords) [unsafe-html]"]
+    assert run("check", "--strict", cwd=site).exit_code == 1
+
+
+def test_html_warnings_are_given_in_drafts_too_but_comments_only_once_published(site, run):
+    body = "\n<!-- a note -->\n\n<script>alert(1)</script>\n"
+    write(site, body, status="draft")
+    assert findings(run, site) == [(11, 1, "unsafe-html")]
+    write(site, body)
+    assert findings(run, site) == [(9, 1, "draft-note"), (11, 1, "unsafe-html")]
+
+
+def test_html_warnings_can_be_silenced(site, run):
+    write(site, "\n<script>alert(1)</script> <span hidden>x</span>\n",
+          extra="silence: [hidden-text]\n")
+    assert codes(run, site) == ["unsafe-html"]
+
+
+def test_html_in_a_block_file_is_found_too(site, run):
+    block = site / "blocks/findings/old-study.yml"
+    block.write_text(block.read_text() + "    summary: |\n"
+                     "      What it did <script>alert(1)</script>.\n")
+    result = run("check", cwd=site)
+    line = len(block.read_text().splitlines())
+    assert (f"blocks/findings/old-study.yml:{line}:19: warning: this <script> element is "
+            "removed from the block; bulletins cannot run scripts [unsafe-html]") in result.stdout
+
+
+HOSTILE = """
+# Hostile markup
+
+Text <span hidden>SECRETWORDS</span> and <b style="display:none">SECRETBOLD</b> and
+<a href="javascript:alert('LINKSCRIPT')" onclick="alert('HANDLER')">a link</a>.
+
+<script>document.write('SCRIPTTEXT')</script>
+
+<!-- COMMENTTEXT -->
+
+<div hidden>
+SECRETBLOCK
+</div>
+
+<meta name="keywords" content="SECRETKEYWORD">
+<title>SECRETTITLE</title>
+
+<style>p::after { content: "STYLETEXT" }</style>
+
+A paragraph *here*{: onclick="alert('ATTRHANDLER')" }
+
+The visible text.
+"""
+REMOVED = ["SECRETWORDS", "SECRETBOLD", "LINKSCRIPT", "HANDLER", "SCRIPTTEXT", "COMMENTTEXT",
+           "SECRETBLOCK", "SECRETKEYWORD", "SECRETTITLE", "STYLETEXT", "<script", "onclick",
+           "javascript:", " hidden", "<!--"]
+
+
+def test_a_build_removes_what_is_unsafe_or_hidden_and_succeeds_with_warnings(site, run):
+    write(site, HOSTILE, extra="keywords: [neglect, voice of the child]\n",
+          status="draft")  # a draft: the comment is no warning; everything else is
+    result = run("build", cwd=site)
+    assert result.exit_code == 0, result.output
+    warned = [line for line in result.stderr.splitlines() if "2024-06-issue-8.md" in line]
+    assert len(warned) == 10 and all(line.endswith(("[unsafe-html]", "[hidden-text]"))
+                                    for line in warned), result.stderr
+    page = (site / "output/bulletin/2024-06-issue-8.html").read_text()
+    main = page[page.index("<main"):page.index("</main>")]
+    for removed in REMOVED:
+        assert removed not in main, removed
+    assert "The visible text." in main and "a link" in main
+    from pypdf import PdfReader
+
+    reader = PdfReader(site / "output/bulletin/2024-06-issue-8.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    for removed in REMOVED[:10]:
+        assert removed not in text, removed
+    assert "The visible text." in text
+
+
+def test_the_pdf_metadata_comes_from_the_front_matter_only(site, run):
+    write(site, '\n<meta name="keywords" content="secret">\n<title>x</title>\n\n'
+                '<meta name="author" content="secret"><meta name="description" content="secret">'
+                "\n\nText.\n", extra="keywords: [neglect, voice of the child]\n")
+    result = run("build", "--format", "pdf", cwd=site)
+    assert result.exit_code == 0, result.output
+    from pypdf import PdfReader
+
+    info = PdfReader(site / "output/bulletin/2024-06-issue-8.pdf").metadata
+    assert info["/Keywords"] == "neglect, voice of the child"
+    assert info.title == "Checking | Practice Bulletin, Issue 8, June 2024"
+    assert info.author == "Example Safeguarding Children Partnership"
+    assert info.subject == "A test issue."
+    assert "secret" not in str(dict(info))
+
+
+def test_publish_refuses_an_issue_with_unsafe_html(site, run):
+    write(site, "\nText <script>alert(1)</script>.\n", status="draft")
+    result = run("publish", "issues/bulletin/2024-06-issue-8.md", cwd=site)
+    assert result.exit_code == 1
+    assert "this <script> element is removed from the issue" in result.output
+    assert "status: draft" in (site / "issues/bulletin/2024-06-issue-8.md").read_text()

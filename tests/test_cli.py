@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -123,3 +126,52 @@ def test_a_site_with_no_issues_says_so(site: Path, run):
     assert result.exit_code == 0
     assert re.fullmatch(r"No issues to build: add Markdown files to issues/<series>/\.\n",
                         result.output)
+
+
+def test_a_bug_in_a_worker_process_is_one_line_too(site, run, monkeypatch):
+    text = (site / "issues/bulletin/2024-03-issue-7.md").read_text()
+    write_issue(site, "2024-06-issue-8.md", text.replace("number: 7", "number: 8")
+                .replace("2024-03-01", "2024-06-01"))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(f"the renderer fell over\nin process {os.getpid()}")
+
+    monkeypatch.setattr(build_module, "render_issue", broken)
+    arguments = ["--site", str(site), "build", "--format", "html", "--jobs", "2"]
+    result = CliRunner().invoke(cli, arguments)
+    assert result.exit_code == 1
+    [line] = result.stderr.splitlines()
+    found = re.fullmatch(
+        r"publisher: something went wrong inside publisher \(RuntimeError: the renderer fell "
+        r"over in process (\d+)\)\. This is our bug, not yours: please report it, with the "
+        r"output of the same command run again with --debug\.", line)
+    assert found, line
+    assert int(found[1]) != os.getpid()  # it was raised in a worker
+    assert not (site / "output").exists()
+    with pytest.raises(RuntimeError, match="the renderer fell over") as raised:
+        CliRunner().invoke(cli, ["--debug", *arguments], catch_exceptions=False)
+    assert "Traceback" in str(raised.value.__cause__)  # the worker's own traceback
+
+
+def test_ctrl_c_is_one_line_and_exit_code_130(site, run, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(build_module, "render_issue", interrupted)
+    result = run("build", cwd=site)
+    assert result.exit_code == 130
+    assert result.stderr == "publisher: interrupted; nothing half-written was left\n"
+    assert not (site / "output").exists()
+
+
+@pytest.mark.parametrize("command", [["check"], ["blocks"], ["--help"]])
+def test_output_to_a_reader_that_went_away_is_dropped_quietly(sample, command):
+    reading, writing = os.pipe()
+    os.close(reading)  # publisher check | head, once head has read what it wanted
+    try:
+        done = subprocess.run([sys.executable, "-m", "publisher.cli", *command], cwd=sample,
+                              stdout=writing, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(writing)
+    assert done.stderr == ""
+    assert done.returncode == 1

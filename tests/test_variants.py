@@ -267,9 +267,11 @@ def test_every_sample_issue_is_tagged_and_archived_as_pdf_a(sample_output, issue
 
 def test_a_positioned_decorative_image_is_an_artifact_too(site):
     (site / "issues/bulletin/rule.png").write_bytes(png(200))
+    style = site / "styles/newsletter/style.css"  # a house style may position an image
+    style.write_text(style.read_text() + "\n.corner-box { position: relative; }\n"
+                     ".corner { position: absolute; top: 0; right: 0; width: 1cm; }\n")
     write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + (
-        '\n<div style="position: relative">\n<img src="rule.png" alt="" '
-        'style="position: absolute; top: 0; right: 0; width: 1cm">\n\n'
+        '\n<div class="corner-box">\n<img class="corner" src="rule.png" alt="">\n\n'
         "<p>Beside a decorative corner.</p>\n</div>\n"))
     build(site, "--format", "pdf")
     with pikepdf.open(site / f"output/{ISSUE}.pdf") as pdf:

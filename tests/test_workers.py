@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from publisher.workers import run_each
 
@@ -21,3 +23,25 @@ def test_two_jobs_run_in_worker_processes_and_return_every_result():
 def test_one_job_runs_here():
     results = dict(run_each(lambda number: os.getpid(), ["a", "b"], jobs=1))
     assert results == {0: os.getpid(), 1: os.getpid()}
+
+
+def test_an_error_in_a_worker_reaches_the_build_and_nothing_hangs():
+    probe = (
+        "from publisher.errors import ContentError, Problem\n"
+        "from publisher.workers import run_each\n"
+        "class Odd(Exception):\n"
+        "    def __init__(self, a, b):\n"
+        "        super().__init__(a)\n"
+        "def fail(task):\n"
+        "    if task == 1:\n"
+        "        raise ContentError([Problem('issue.md', 3, 'broken')])\n"
+        "    raise Odd('cannot be rebuilt', 2)\n"
+        "for tasks in ([1, 1], [2, 2]):\n"
+        "    try:\n"
+        "        list(run_each(fail, tasks, 2))\n"
+        "    except Exception as error:\n"
+        "        print(type(error).__name__, str(error).splitlines()[0])\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, check=True)
+    assert result.stdout.splitlines() == ["ContentError issue.md:3: broken",
+                                          "RuntimeError Odd: cannot be rebuilt"]

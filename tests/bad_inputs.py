@@ -1,0 +1,215 @@
+# ruff: noqa: E501  (each message is one line, as users see it)
+"""The catalogue of bad inputs: each a change to the small fixture site, the command run on
+it, and exactly what the user is told. `tests/test_bad_inputs.py` runs every case;
+`docs/bad-input.md` lists them for users (a test keeps the two the same).
+
+A case's `files` maps a path in the site to its new content (text, or bytes for what is not
+text; `+text` appends to the file; None deletes it). `expected` is the line of what the
+command prints (on stderr; for `check`, on stdout) that says what is wrong (`{issue}` stands
+for the issue's path).
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+
+from conftest import ISSUE_HEAD as HEAD
+
+ISSUE = "issues/bulletin/2024-03-issue-7.md"
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    files: dict[str, str | bytes | None]
+    args: tuple[str, ...]
+    exit_code: int
+    expected: str
+    stream: str = "stderr"
+    #: Whether the build must leave no output folder (it refused before writing).
+    nothing_written: bool = True
+    links: dict[str, str] = field(default_factory=dict)  # symbolic links: path -> target
+
+
+def issue(body: str, head: str = HEAD) -> dict[str, str | bytes | None]:
+    return {ISSUE: head + body}
+
+
+def front(extra: str) -> dict[str, str | bytes | None]:
+    return {ISSUE: HEAD.replace("---\n", "---\n" + extra, 1) + "\nText.\n"}
+
+
+def huge_png() -> bytes:
+    """A PNG that says it is 30,000 pixels square: a decompression bomb, in a few bytes."""
+    header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I",
+                                                                       zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b""))
+            + chunk(b"IEND", b""))
+
+
+BUILD = ("build",)
+CASES: list[Case] = [
+    # Front matter
+    Case("a front matter key misspelt", front("sumary: oops\n"), BUILD, 1,
+         "{issue}:2: sumary: unknown key; did you mean 'summary'?"),
+    Case("a required key missing", {ISSUE: HEAD.replace("summary: What recent reviews say.\n",
+                                                        "") + "\nText.\n"}, BUILD, 1,
+         "{issue}:2: summary: this required key is missing; add a line such as 'summary: "
+         "What our reviews teach.'"),
+    Case("a date that does not exist", {ISSUE: HEAD.replace("2024-03-01", "2024-02-30")
+                                        + "\nText.\n"}, BUILD, 1, "{issue}:4: date: '2024-02-30' is not a real date; check the month and the day"),
+    Case("a number that is not a number", {ISSUE: HEAD.replace("number: 7", "number: seven")
+                                           + "\nText.\n"}, BUILD, 1, "{issue}:3: number: 'seven' is not a whole number; write it in figures, for example 3"),
+    Case("a status that is neither draft nor published",
+         {ISSUE: HEAD.replace("status: published", "status: final") + "\nText.\n"}, BUILD, 1,
+         "{issue}:5: status: 'final' is not one of the choices; use 'draft' or 'published'"),
+    Case("no front matter at all", {ISSUE: "# Just a heading\n\nText.\n"}, BUILD, 1, "{issue}:1: the file has no front matter; its first line must be '---', followed by the keys (title, number, date, ...) and another '---'"),
+    Case("front matter never closed", {ISSUE: HEAD.rstrip("-\n") + "\n\nText.\n"}, BUILD, 1,
+         "{issue}:1: the front matter is not closed; add a line '---' after its last key"),
+    Case("a tab indenting YAML", front("keywords:\n\t- neglect\n"), BUILD, 1, "{issue}:3: this is not valid YAML: found character that cannot start any token; check the indentation and that each line reads 'key: value'"),
+    Case("a key given twice", front("title: Again\n"), BUILD, 1, "{issue}:3: title: this key is given twice (first on line 2); keep one"),
+    Case("a YAML alias", front("keywords: &k [a]\naudience: *k\n"), BUILD, 1, "{issue}:3: anchors and aliases ('&name', '*name') are not supported; write the value out in full"),
+    Case("an unclosed quote", front('masthead_note: "open\n'), BUILD, 1, "{issue}:2: this is not valid YAML: a value opened with a quotation mark is not closed with the same mark"),
+    Case("two issues with the same number",
+         {"issues/bulletin/2024-06-issue-7.md": HEAD.replace("2024-03-01", "2024-06-01")
+          + "\nText.\n"}, BUILD, 1, "issues/bulletin/2024-06-issue-7.md:3: number: issue 7 of Practice Bulletin is also {issue}; give each issue its own number"),
+    Case("silencing a code that does not exist", front("silence: [link-txt]\n"), BUILD, 1,
+         "{issue}:2: silence: 'link-txt' is not the code of a warning; did you mean 'link-text'?"),
+    Case("silencing an error", front("silence: [missing-alt]\n"), BUILD, 1, "{issue}:2: silence: 'missing-alt' is an error, not a warning, and cannot be silenced: an image without a description (alt text) for people who cannot see it, and not marked decorative"),
+    # Text encoding
+    Case("an issue saved as Windows-1252", {ISSUE: (HEAD + "\nCaf\u00e9 culture.\n")
+                                            .encode("cp1252")}, BUILD, 1, "{issue}:9: the file is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
+    Case("a block file saved as Latin-1",
+         {"blocks/quote/why-review.yml": "title: Why review\nversions:\n  - from: 2020-01-01"
+          "\n    text: Caf\u00e9\n    source: Working Together\n".encode("latin-1")},
+         BUILD, 1, "blocks/quote/why-review.yml:4: the file is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, Encoding: UTF-8)"),
+    # Settings
+    Case("site.yml without the organisation", {"site.yml": "website: https://x.org.uk/\n"},
+         BUILD, 1, "site.yml:1: organisation: this required key is missing; add a line such as 'organisation: Safeguarding Children Partnership'"),
+    Case("a website that is not a web address",
+         {"site.yml": "organisation: Board\nwebsite: www.example\n"}, BUILD, 1, "site.yml:2: website: 'www.example' is not a web address; write it in full, for example https://www.example.org.uk/"),
+    Case("a series colour that is not a colour",
+         {"issues/bulletin/series.yml": "+colours:\n  brand: purple\n"}, BUILD, 1, 'issues/bulletin/series.yml:7: colours > brand: \'purple\' is not a colour; write it as # and six hexadecimal digits, in quotes, e.g. "#14506e"'),
+    Case("an unknown house style",
+         {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
+          "cadence: quarterly\nstyle: glossy\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:4: style: 'glossy' is not a house style; the styles are: briefing, newsletter, newsletter-2019"),
+    Case("an unknown cadence",
+         {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
+          "cadence: fortnightly\nstyle: newsletter\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:3: cadence: 'fortnightly' is not one of the choices; use 'weekly', 'monthly', 'bimonthly', 'quarterly', 'termly', 'twice-yearly', 'yearly' or 'occasional'"),
+    Case("an unknown PDF variant",
+         {"issues/bulletin/series.yml": "+pdf_variant: pdf/x-4\n"}, BUILD, 1, "issues/bulletin/series.yml:6: pdf_variant: 'pdf/x-4' is not one of the choices; use 'pdf/ua-1', 'pdf/ua-2', 'pdf/a-2a' or 'pdf/a-3a'"),
+    Case("a series named as the output keeps for itself",
+         {"issues/assets/series.yml": "title: Assets\nkind: newsletter\ncadence: quarterly\n"
+          "style: newsletter\nmasthead: News\n"}, BUILD, 1, "issues/assets: a series cannot be called 'assets', a name the output folder keeps for itself; rename the folder"),
+    # Blocks
+    Case("a block that does not exist", issue("\n[[duty-teams]]\n"), BUILD, 1, "{issue}:9: [[duty-teams]]: there is no block 'duty-teams'; did you mean 'duty-team'?"),
+    Case("a block placed before its first version",
+         {ISSUE: HEAD.replace("2024-03-01", "2019-03-01") + "\n[[duty-team]]\n"}, BUILD, 1,
+         "{issue}:9: [[duty-team]]: block 'duty-team' was not yet in effect on 2019-03-01; its versions: 1 (from 2020-01-01), 2 (from 2024-04-01); pin one with '| version: N' or use another block"),
+    Case("a block version that does not exist", issue("\n[[duty-team | version: 9]]\n"),
+         BUILD, 1, "{issue}:9: [[duty-team | version: 9]]: block 'duty-team' has no version 9; its versions: 1 (from 2020-01-01), 2 (from 2024-04-01)"),
+    Case("an unknown block option", issue("\n[[duty-team | tiny]]\n"), BUILD, 1, "{issue}:9: [[duty-team | tiny]]: unknown option 'tiny'; the options are: heading, no heading, compact, version, as of"),
+    Case("a block field of the wrong kind",
+         {"blocks/contacts/duty-team.yml": "title: Who to call\nversions:\n  - from: "
+          "2020-01-01\n    entries: none\n"}, BUILD, 1, "blocks/contacts/duty-team.yml:4: versions > item 1 > entries: expected a list, with each item on its own line starting with '- '"),
+    Case("a block file that is not a mapping", {"blocks/contacts/duty-team.yml": "- a\n- b\n"},
+         BUILD, 1, "blocks/contacts/duty-team.yml:1: expected keys and values such as 'title: ...', found a list"),
+    # Images, links and files
+    Case("an image without a description", issue("\n![](https://x.org/a.png)\n"), BUILD, 1,
+         "{issue}:9: this image has no description; write what it shows between the brackets, ![like this](...), or mark a purely decorative image with {.decorative} after it"),
+    Case("an HTML image without alt", issue('\n<img src="dot.png">\n') | {
+        "issues/bulletin/dot.png": b"\x89PNG\r\n\x1a\n"}, BUILD, 1, '{issue}:9: the image dot.png has no alt attribute; give it one that says what it shows (alt="..."), or alt="" if it is purely decorative'),
+    Case("a missing image", issue("\n![A chart](chart.png)\n"), BUILD, 1, "{issue}:9: chart.png is not in the site; check the name, and put the file beside the issue in issues/bulletin/"),
+    Case("an image outside the site", issue("\n![Secrets](../../../../../../etc/hostname)\n"),
+         BUILD, 1, "{issue}:9: ../../../../../../etc/hostname is outside the site; a page may use only files inside the site's own folders"),
+    Case("a file: address", issue("\n![Secrets](file:///etc/passwd)\n"), BUILD, 1, "{issue}: /etc/passwd is outside the site; a page may use only files inside the site's own folders"),
+    Case("an image on the internet", issue("\n![A chart](https://example.org/chart.png)\n"),
+         BUILD, 1, "{issue}: https://example.org/chart.png: addresses on the internet cannot be used in a page; save the file inside the site and refer to it there (or build with --allow-remote to fetch an https:// image)"),
+    Case("a symbolic link out of the site", issue("\n![Picture](picture.png)\n"), BUILD, 1,
+         "{issue}: issues/bulletin/picture.png is outside the site; a page may use only files inside the site's own folders", links={"issues/bulletin/picture.png": "/etc/hostname"}),
+    Case("a file attached to the PDF",
+         issue('\n<p><link rel="attachment" href="../../site.yml"></p>\n'), BUILD, 1, '{issue}:9: a file cannot be attached to the PDF (rel="attachment"); link to it instead, so readers see what they open'),
+    Case("silencing the attachment error", front("silence: [attachment]\n"), BUILD, 1, '{issue}:2: silence: \'attachment\' is an error, not a warning, and cannot be silenced: a file attached to the PDF (rel="attachment"), which would hide a file inside it'),
+    # Authors' HTML: removed, with a warning (the build goes on; publish refuses warnings)
+    Case("a script in an issue", issue("\n<script>alert(1)</script>\n"), ("check",), 0, "{issue}:9:1: warning: this <script> element is removed from the issue; bulletins cannot run scripts [unsafe-html]",
+         stream="stdout", nothing_written=False),
+    Case("an event handler", issue('\n<p onclick="steal()">Text</p>\n'), ("check",), 0, "{issue}:9:1: warning: the onclick attribute of <p> is removed from the issue; bulletins cannot run scripts [unsafe-html]",
+         stream="stdout", nothing_written=False),
+    Case("a javascript: link", issue("\n[The referral form](javascript:alert(1))\n"), ("check",), 0, "{issue}:9:21: warning: this javascript: link is removed from the issue; link only to http://, https://, mailto: or tel: addresses, or to a page or file in the site [unsafe-html]",
+         stream="stdout", nothing_written=False),
+    Case("an iframe", issue('\n<iframe src="https://example.org/"></iframe>\n'), ("check",),
+         0, "{issue}:9:1: warning: this <iframe> element is removed from the issue; a bulletin cannot embed other pages or media; link to them instead [unsafe-html]", stream="stdout", nothing_written=False),
+    Case("a form", issue('\n<form action="https://example.org/"><input name="q"></form>\n'),
+         ("check",), 0, "{issue}:9:1: warning: this <form> element is removed from the issue; a bulletin cannot hold a form; link to the form's own page instead [unsafe-html]", stream="stdout", nothing_written=False),
+    Case("a style block", issue("\n<style>p { color: red }</style>\n"), ("check",), 0, "{issue}:9:1: warning: this <style> element is removed from the issue; the house style of the series sets the look of every issue [unsafe-html]",
+         stream="stdout", nothing_written=False),
+    Case("hidden text", issue('\n<span style="display:none">keywords</span> Text.\n'),
+         ("check",), 0, '{issue}:9:1: warning: this hidden text (<span style="display:none">) is removed from the issue; text a reader cannot see could still be copied from the PDF or found by search engines; show it, or delete it [hidden-text]', stream="stdout", nothing_written=False),
+    Case("publishing an issue with a script",
+         {ISSUE: HEAD.replace("published", "draft") + "\n<script>alert(1)</script>\n"},
+         ("publish", ISSUE), 1, "{issue}:9:1: warning: this <script> element is removed from the issue; bulletins cannot run scripts [unsafe-html]"),
+    # Limits
+    Case("quotes nested too deep", issue("\n" + "> " * 12 + "Deep.\n"), BUILD, 1, "{issue}:9: quotes nested 12 deep, one inside another; publisher allows at most 10; use fewer '>' at the start of the line"),
+    Case("lists nested too deep",
+         issue("\n" + "".join("    " * level + "- item\n" for level in range(12))), BUILD, 1,
+         "{issue}:20: lists nested 12 deep, one inside another; publisher allows at most 10; indent the deepest items less"),
+    Case("an issue larger than 1 MB", issue("\n" + "Words. " * 160_000 + "\n"), BUILD, 1,
+         "{issue}: the file is 1.1 MB, more than the 1 MB an issue may be; if a picture is pasted into the text (an address starting 'data:'), save it as a file beside the issue and use its name; otherwise split the issue in two"),
+    Case("a block file larger than 256 KB",
+         {"blocks/quote/why-review.yml": "title: Why\n# " + "x" * 270_000 + "\nversions: []\n"},
+         BUILD, 1, "blocks/quote/why-review.yml: the file is 264 KB, more than the 256 KB publisher reads in a file of settings or blocks; shorten it, or split it in two (a block into several blocks)"),
+    Case("YAML nested too deep", front("keywords: " + "[" * 60 + "]" * 60 + "\n"), BUILD, 1,
+         "{issue}:2: lists and keys are nested more than 40 deep here, one inside another; publisher reads at most that many levels; write them less deep"),
+    Case("an image of too many pixels", issue("\n![A huge picture](huge.png)\n") | {
+        "issues/bulletin/huge.png": huge_png()}, BUILD, 1, "{issue}: issues/bulletin/huge.png is 900 million pixels, more than the 50 million pixels an image may have; save it smaller (2,000 pixels across is plenty for a page)"),
+    Case("a character the fonts lack", issue("\nA star: \u2605.\n"), BUILD, 0, "{issue}: warning: the character '★' (U+2605 BLACK STAR) is not in the fonts of this house style; it may print as an empty box or in a system font; use another character or add a font that has it",
+         nothing_written=False),
+    # Command line
+    Case("an issue that does not exist", {}, ("build", "issues/bulletin/2099-01-issue-99.md"),
+         2, "Error: Invalid value for ISSUES: 'issues/bulletin/2099-01-issue-99.md' does not exist here"),
+    Case("an unknown option", {}, ("build", "--colour"), 2, "Error: No such option '--colour'."),
+    Case("an output folder inside the sources", {}, ("build", "--output", "issues/out"), 2,
+         "Error: the output folder SITE/issues/out overlaps the site's issues/ folder; write the output somewhere of its own, such as the site's output/ folder"),
+    Case("a deny-list that cannot be read", {}, ("check", "--deny-list", "nowhere.txt"), 2,
+         "Error: the deny-list nowhere.txt cannot be read (No such file or directory); give a text file with one name per line"),
+    Case("a date for publish that is not a date", {}, ("publish", ISSUE, "--correction", "x",
+                                                       "--date", "yesterday"), 2, "Error: Invalid value for --date: 'yesterday' is not a date; write it as YYYY-MM-DD, for example 2011-06-01"),
+    Case("correcting an issue never published", {ISSUE: HEAD.replace("published", "draft")
+                                                  + "\nText.\n"},
+         ("publish", ISSUE, "--correction", "A typo."), 1, "Error: {issue} has not been published, so it has nothing to correct; publish it first: publisher publish {issue}"),
+]
+
+
+def catalogue_markdown() -> str:
+    """docs/bad-input.md: every case, for users."""
+    lines = [
+        "# What publisher says about bad input",
+        "",
+        "Every mistake gets one line naming the file (and the line, where there is one), what",
+        "is wrong and what to do; never a traceback, and nothing is written. Here is what",
+        "publisher says for each of the mistakes the tests make on purpose (`ISSUE` is the",
+        "issue's file, `SITE` the site's folder), with the exit code: **1** for a problem in",
+        "the content, **2** for a mistake on the command line. Raw HTML that a bulletin",
+        "cannot carry (scripts, forms, hidden text...) is removed from the issue with a warning",
+        "(exit 0 for `check`; `publish` refuses any warning).",
+        "",
+        "This list is made from `tests/bad_inputs.py` (run `.venv/bin/python",
+        "tests/bad_inputs.py > docs/bad-input.md` after changing it); a test checks that the",
+        "two agree and that each message is what publisher really says.",
+        "",
+        "| mistake | command | exit | what publisher says |",
+        "| --- | --- | --- | --- |",
+    ]
+    for case in CASES:
+        message = case.expected.replace("{issue}", "ISSUE").replace("|", "\\|")
+        command = "publisher " + " ".join(case.args).replace(ISSUE, "ISSUE")
+        lines.append(f"| {case.name} | `{command}` | {case.exit_code} | {message} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(catalogue_markdown(), end="")

@@ -1,0 +1,119 @@
+"""An issue that tries every way out of the site: nothing from outside reaches the PDF (its
+text, images or embedded files, read with pikepdf) or the HTML page."""
+
+from __future__ import annotations
+
+import os
+import struct
+import zlib
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+from conftest import ISSUE_HEAD, write_issue
+
+MARKER = "SECRET-7f3a-not-for-publishing"
+
+
+def secret_png() -> bytes:
+    """A 3 x 3 PNG, a size no image of the site has, carrying the marker in a text chunk."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    rows = b"".join(b"\x00" + b"\x7f" * 3 for _ in range(3))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 3, 3, 8, 0, 0, 0, 0))
+            + chunk(b"tEXt", b"Comment\x00" + MARKER.encode())
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the site holding files it must never use."""
+    folder = tmp_path / "outside"
+    folder.mkdir()
+    (folder / "secret.png").write_bytes(secret_png())
+    (folder / "secret.txt").write_text(MARKER + "\n")
+    (folder / "secret.css").write_text(f'body::before {{ content: "{MARKER}"; }}\n')
+    return folder
+
+
+def refused_references(site: Path, outside: Path) -> list[str]:
+    """References the build must refuse outright, each naming the issue."""
+    os.symlink(outside / "secret.png", site / "issues/bulletin/linked.png")
+    climb = os.path.relpath(outside / "secret.png", site / "output/bulletin")
+    return [
+        f"![Secret](file://{outside}/secret.png)",
+        f"![Secret]({climb})",
+        "![Secret](linked.png)",
+        "![Secret](https://example.org/secret.png)",
+        f'<p><link rel="attachment" href="file://{outside}/secret.txt"></p>',
+        '<p><a rel="attachment" href="linked.png">the picture</a></p>',
+    ]
+
+
+def test_each_way_out_of_the_site_is_refused_and_nothing_is_written(site, run, outside):
+    for reference in refused_references(site, outside):
+        write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + f"\n{reference}\n")
+        result = run("build", cwd=site)
+        assert result.exit_code == 1, reference
+        assert result.stderr.startswith("issues/bulletin/2024-03-issue-7.md"), result.stderr
+        assert "Traceback" not in result.output
+        assert not (site / "output").exists(), reference
+
+
+def test_ways_out_hidden_in_html_are_removed_and_the_outputs_hold_nothing_from_outside(
+        site, run, outside):
+    secret = f"file://{outside}"
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + f"""
+# Ways out
+
+<div style="background: url({secret}/secret.png)">A styled box.</div>
+
+<style>@import url({secret}/secret.css); body {{ background: url({secret}/secret.png) }}</style>
+
+<iframe src="{secret}/secret.txt"></iframe>
+
+<object data="{secret}/secret.txt"></object>
+
+<embed src="{secret}/secret.png">
+
+<svg><image href="{secret}/secret.png" width="30" height="30"/></svg>
+
+<img src="{secret}/secret.png" srcset="{secret}/secret.png 2x" alt="A secret">
+
+<p><a href="{secret}/secret.txt">a link to a file</a></p>
+
+The text of the issue.
+""")
+    result = run("build", cwd=site)
+    # The <img> itself is refused (a page may use only the site's files); the rest is removed.
+    assert result.exit_code == 1
+    assert "secret.png is outside the site" in result.stderr
+    issue = site / "issues/bulletin/2024-03-issue-7.md"
+    issue.write_text(issue.read_text().replace(
+        f'<img src="{secret}/secret.png" srcset="{secret}/secret.png 2x" alt="A secret">', ""))
+    result = run("build", cwd=site)
+    assert result.exit_code == 0, result.output
+    page = (site / "output/bulletin/2024-03-issue-7.html").read_text()
+    assert str(outside) not in page and MARKER not in page
+    assert "The text of the issue." in page
+    with pikepdf.open(site / "output/bulletin/2024-03-issue-7.pdf") as pdf:
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+        assert not pdf.attachments
+        for page_object in pdf.pages:
+            for annotation in page_object.get("/Annots", []):
+                assert annotation.Subtype != "/FileAttachment"
+                uri = str(annotation.get("/A", {}).get("/URI", ""))
+                assert not uri.startswith("file:"), uri
+            for image in page_object.get_images().values():
+                assert (image.Width, image.Height) != (3, 3), "the secret image was drawn"
+    text = _pdf_text(site / "output/bulletin/2024-03-issue-7.pdf")
+    assert MARKER not in text and str(outside) not in text
+    assert "The text of the issue." in " ".join(text.split())
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
