@@ -86,10 +86,12 @@ def parse_mapping(text: str, path: str,
     except yaml.MarkedYAMLError as error:
         # Where an unclosed bracket or quote began is more use than where the text ran out;
         # a tab is found where it stands.
-        tab = "tab" in (error.problem or "") or "\\t" in (error.problem or "")
+        tab = ("tab" in (error.problem or "") or "\\t" in (error.problem or "")
+               or _tab_at(text, error.problem_mark))
         mark = error.problem_mark if tab else error.context_mark or error.problem_mark
         line = first_line + (mark.line if mark else 0)
-        return None, Problem(path, line, f"this is not valid YAML: {_yaml_hint(error)}")
+        hint = "a tab is used to indent; indent with spaces instead" if tab else _yaml_hint(error)
+        return None, Problem(path, line, f"this is not valid YAML: {hint}")
     except yaml.reader.ReaderError as error:
         line = first_line + text[: error.position].count("\n")
         code = error.character if isinstance(error.character, int) else ord(error.character)
@@ -107,6 +109,14 @@ def parse_mapping(text: str, path: str,
     except YamlProblem as problem:
         return None, Problem(path, problem.line, problem.message)
     return document, None
+
+
+def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
+    """Whether the parser stopped at a tab (libyaml's message does not say which character)."""
+    if mark is None:
+        return False
+    lines = text.split("\n")
+    return mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
 
 
 def _check_depth(text: str, first_line: int) -> None:

@@ -70,7 +70,7 @@ CASES: list[Case] = [
     Case("no front matter at all", {ISSUE: "# Just a heading\n\nText.\n"}, BUILD, 1, "{issue}:1: the file has no front matter; its first line must be '---', followed by the keys (title, number, date, ...) and another '---'"),
     Case("front matter never closed", {ISSUE: HEAD.rstrip("-\n") + "\n\nText.\n"}, BUILD, 1,
          "{issue}:1: the front matter is not closed; add a line '---' after its last key"),
-    Case("a tab indenting YAML", front("keywords:\n\t- neglect\n"), BUILD, 1, "{issue}:3: this is not valid YAML: found character that cannot start any token; check the indentation and that each line reads 'key: value'"),
+    Case("a tab indenting YAML", front("keywords:\n\t- neglect\n"), BUILD, 1, "{issue}:3: this is not valid YAML: a tab is used to indent; indent with spaces instead"),
     Case("a key given twice", front("title: Again\n"), BUILD, 1, "{issue}:3: title: this key is given twice (first on line 2); keep one"),
     Case("a YAML alias", front("keywords: &k [a]\naudience: *k\n"), BUILD, 1, "{issue}:3: anchors and aliases ('&name', '*name') are not supported; write the value out in full"),
     Case("an unclosed quote", front('masthead_note: "open\n'), BUILD, 1, "{issue}:2: this is not valid YAML: a value opened with a quotation mark is not closed with the same mark"),
