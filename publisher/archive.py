@@ -38,6 +38,11 @@ Outcome = Literal["identical", "same content", "changed", "not locked", "missing
 FAILURES: frozenset[Outcome] = frozenset({"changed", "not locked", "missing", "fails"})
 
 
+#: What `publish` says after the problems that stop it.
+REFUSED = ("nothing was published; fix them, or silence a warning you have decided is right "
+           "(silence: [code])")
+
+
 @dataclass(frozen=True)
 class Published:
     shown: str
@@ -91,8 +96,11 @@ def _publish(site_root: Path, site: Site, issue: Issue, correction: str | None,
         write_atomically(issue.source, changed)
     try:
         _refuse_problems(site_root, issue.source, deny_list)
-        report = build(site_root, [issue.source], FORMATS, output_folder, force=True,
-                       deny_list=deny_list)
+        try:
+            report = build(site_root, [issue.source], FORMATS, output_folder, force=True,
+                           deny_list=deny_list, refuse_warnings=True)
+        except ContentError as error:
+            raise ContentError(error.problems, outcome=REFUSED) from None
         record = report.records[record_key(issue)]
         edition = Edition(number=len(locked.editions) + 1 if locked else 1, recorded=day,
                           correction=correction, inputs=record.fingerprint,
@@ -115,8 +123,7 @@ def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) 
     personal data or a draft note must not reach the archive unnoticed."""
     report = check_site(site_root, [source], deny_list)
     if report.problems:
-        raise ContentError(report.problems, outcome="nothing was published; fix them, or "
-                           "silence a warning you have decided is right (silence: [code])")
+        raise ContentError(report.problems, outcome=REFUSED)
 
 
 def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> list[Verdict]:

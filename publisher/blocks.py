@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,7 +25,7 @@ from pydantic import AfterValidator, BaseModel, Field, create_model, model_valid
 
 from publisher.config import BLOCKS_FOLDER, HouseStyle
 from publisher.errors import Problem, display_path
-from publisher.limits import MAX_NESTING, nesting_problems
+from publisher.limits import MAX_NESTING, markdown_problems
 from publisher.sources import Issue
 from publisher.validation import (
     IsoDate,
@@ -116,6 +117,17 @@ class Block:
     versions: list[Version]
     source: Path
     shown: str
+    #: The line of each key and item in the block's file (see `YamlDocument.lines`).
+    lines: dict[Location, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def markdown_texts(self) -> Iterator[tuple[int, str]]:
+        """Each text of the block's versions that is read as Markdown (its `markdown` and
+        `inline` fields), with the line of the file its key (or list item) is on."""
+        for version in self.versions:
+            location: Location = ("versions", version.number - 1)
+            for field_location, text in _markdown_values(self.kind.spec.fields, version.values,
+                                                          location):
+                yield self.lines.get(field_location, 1), text
 
     def version_list(self) -> str:
         return ", ".join(version.describe() for version in self.versions)
@@ -409,7 +421,7 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
                                 f"this folder of blocks has no {KIND_FILE} describing its kind; "
                                 "add one with a description and the kind's fields"))
         return None
-    document = _read_yaml(kind_file, shown, problems)
+    document = _read_yaml(kind_file, shown, site_root, problems)
     if document is None:
         return None
     spec, found = validate_document(KindSpec, document)
@@ -458,7 +470,7 @@ def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]
         problems.append(Problem(shown, None, f"{path.stem!r} cannot name a block; rename the file "
                                 "with lower-case letters, digits and hyphens only"))
         return None
-    document = _read_yaml(path, shown, problems)
+    document = _read_yaml(path, shown, site_root, problems)
     if document is None:
         return None
     model, found = validate_document(kind.block_model, document)
@@ -471,7 +483,8 @@ def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]
     if found:
         return None
     return Block(name=path.stem, kind=kind, title=data["title"],
-                 description=data.get("description"), versions=versions, source=path, shown=shown)
+                 description=data.get("description"), versions=versions, source=path, shown=shown,
+                 lines=document.lines)
 
 
 def _versions(entries: list[dict[str, Any]],
@@ -503,25 +516,26 @@ def _versions(entries: list[dict[str, Any]],
     return versions, problems
 
 
-def _read_yaml(path: Path, shown: str, problems: list[Problem]) -> YamlDocument | None:
-    text, problem = read_text(path, shown)
+def _read_yaml(path: Path, shown: str, site_root: Path,
+               problems: list[Problem]) -> YamlDocument | None:
+    text, problem = read_text(path, shown, within=site_root)
     document = None
     if problem is None:
         document, problem = parse_mapping(text or "", shown)
     if problem is not None:
         problems.append(problem)
     if document is not None:
-        too_deep = _nesting_problems(document)
+        too_deep = _markdown_problems(document)
         problems.extend(too_deep)
         if too_deep:
             return None
     return document
 
 
-def _nesting_problems(document: YamlDocument) -> list[Problem]:
-    """Quotations, lists or HTML in a block's Markdown fields nested deeper than the PDF
-    can be laid out (see `limits`). Every text value is looked at: a text field nested that
-    deep is as much a mistake."""
+def _markdown_problems(document: YamlDocument) -> list[Problem]:
+    """Quotations, lists or HTML in a block's Markdown fields nested deeper, or text
+    longer, than the PDF can be laid out (see `limits`). Every text value is looked at: a
+    text field nested that deep is as much a mistake."""
     problems = []
     pending: list[tuple[Location, Any]] = [((), document.data)]
     while pending:
@@ -533,8 +547,29 @@ def _nesting_problems(document: YamlDocument) -> list[Problem]:
         elif isinstance(value, str) and len(value) > MAX_NESTING:
             line = document.line_of(location)
             # A value of several lines is a block ('|') that starts on the line after its key.
-            problems += nesting_problems(value, document.path, line + 1 if "\n" in value else line)
+            problems += markdown_problems(value, document.path,
+                                          line + 1 if "\n" in value else line)
     return problems
+
+
+def _markdown_values(fields: dict[str, FieldSpec], values: dict[str, Any],
+                     location: Location) -> Iterator[tuple[Location, str]]:
+    """Each value among `values` (at `location` in the file) that a field of `fields`
+    reads as Markdown, with its location."""
+    for name, spec in fields.items():
+        value = values.get(name)
+        pending: list[tuple[FieldSpec, Any, Location]] = [(spec, value, (*location, name))]
+        while pending:
+            spec, value, where = pending.pop(0)
+            if value is None:
+                continue
+            if spec.type in ("markdown", "inline") and isinstance(value, str):
+                yield where, value
+            elif spec.type == "group" and isinstance(value, dict):
+                yield from _markdown_values(spec.fields or {}, value, where)
+            elif spec.type == "list" and isinstance(value, list):
+                item = spec.item_spec()
+                pending.extend((item, entry, (*where, index)) for index, entry in enumerate(value))
 
 
 def _block_model(kind: str, spec: KindSpec) -> type[BaseModel]:

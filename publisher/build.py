@@ -15,7 +15,14 @@ from typing import Literal, Protocol
 
 from publisher.blocks import PlacedBlock
 from publisher.catalogue import archive_entries, output_sizes, render_archive
-from publisher.checks import DenyList, check_blocks, check_issue, check_series, silence_problems
+from publisher.checks import (
+    WARNINGS,
+    DenyList,
+    check_blocks,
+    check_issue,
+    check_series,
+    silence_problems,
+)
 from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.feeds import render_feeds
@@ -24,8 +31,9 @@ from publisher.lock import frozen_problem, read_lock
 from publisher.output import (
     OutsideOutputFolder,
     check_inside,
+    copy_files,
     interrupts_deferred,
-    mirror_folder,
+    mirror_copies,
     remove,
     write_atomically,
     write_if_changed,
@@ -50,7 +58,9 @@ class Rendered:
     outputs: dict[Format, list[tuple[Path, bytes]]]
     page_count: int | None
     fingerprint: Fingerprint
-    warnings: list[str] = field(default_factory=list)
+    #: What laying out the PDF found (see `pdf.RenderedPdf.warnings`), less what the issue
+    #: or the site silences.
+    warnings: list[Problem] = field(default_factory=list)
     #: What the checker found on the issue's page (see `checks`).
     checked: list[Problem] = field(default_factory=list)
 
@@ -71,7 +81,7 @@ class BuiltIssue:
         return self.rendered.page_count
 
     @property
-    def warnings(self) -> list[str]:
+    def warnings(self) -> list[Problem]:
         return self.rendered.warnings
 
 
@@ -107,7 +117,8 @@ def build(site_root: Path, paths: list[Path] | None = None,
           formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
           force: bool = False, frozen: bool = False, drafts: bool = False,
           pdf_variant: PdfVariant | None = None, allow_remote: bool = False, jobs: int = 1,
-          deny_list: DenyList | None = None, progress: Progress | None = None) -> BuildReport:
+          deny_list: DenyList | None = None, progress: Progress | None = None,
+          refuse_warnings: bool = False) -> BuildReport:
     """Build the issues of the site at `site_root` (all, or those at `paths`).
 
     Issues whose files are up to date are skipped unless `force`. With `frozen`, a
@@ -118,26 +129,27 @@ def build(site_root: Path, paths: list[Path] | None = None,
     every time). `jobs` worker processes render. The issues
     rendered are checked as `publisher check` does (with `deny_list`); its warnings are
     in the report. Raises ContentError listing every problem, the checker's errors
-    included, before anything is written.
+    included (and with `refuse_warnings`, its warnings and the render's that an issue could
+    silence, such as characters the fonts lack), before anything is written.
     """
     formats = tuple(formats)
     site, problems = read_site(site_root)
     gathered = gather(site, paths)
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
-    output_folder = _checked_output_folder(site, output_folder)
+    output_folder = _checked_output_folder(site, output_folder, take_over=force)
     with output_lock(output_folder, site.shown(output_folder)):
         return _build_locked(site, gathered, paths, formats, output_folder, force=force,
                              frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
                              allow_remote=allow_remote, jobs=jobs, deny_list=deny_list,
-                             progress=progress)
+                             progress=progress, refuse_warnings=refuse_warnings)
 
 
 def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
                   formats: tuple[Format, ...], output_folder: Path, *, force: bool,
                   frozen: bool, drafts: bool, pdf_variant: PdfVariant | None,
                   allow_remote: bool, jobs: int, deny_list: DenyList | None,
-                  progress: Progress | None) -> BuildReport:
+                  progress: Progress | None, refuse_warnings: bool = False) -> BuildReport:
     """The build, once no other build can write to the output folder (see `outputlock`)."""
     reader = InputReader(site, pdf_variant)
     if frozen:
@@ -155,6 +167,11 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     report.warnings = sorted([*checks, *(problem for built in report.built
                                          for problem in built.rendered.checked)],
                              key=reading_order)
+    refused = [problem for problem in [*report.warnings, *(warning for built in report.built
+                                                           for warning in built.warnings)]
+               if problem.code in WARNINGS]
+    if refuse_warnings and refused:
+        raise ContentError(refused)
     _check_inside(output_folder, report.built)
     dropped: list[Path] = []
     for built in report.built:
@@ -200,9 +217,14 @@ def _write(output_folder: Path, built: list[BuiltIssue], site_files: list[tuple[
              for pair in files]
     for path in [*(path for path, _ in [*files, *site_files]), *dropped]:
         check_inside(path, output_folder)
+    assets = ([] if styles_folder is None else
+              mirror_copies(styles_folder, output_folder / ASSETS_FOLDER, within=output_folder))
     with interrupts_deferred():
-        if styles_folder is not None:
-            mirror_folder(styles_folder, output_folder / ASSETS_FOLDER, within=output_folder)
+        if not record.is_file():
+            # A record of nothing yet: from its first file on, the folder is publisher's, so a
+            # build stopped half-way is not taken for a folder of someone else's files.
+            write_atomically(record, BuildState().data(), within=output_folder)
+        copy_files(assets, within=output_folder)
         for path, data in files:
             write_atomically(path, data, within=output_folder)
         for path, data in site_files:
@@ -326,7 +348,9 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
             if errors:
                 return errors
             rendered = render_issue(page, formats, resources, reader, task.blocks)
-            return replace(rendered, checked=checked)
+            silenced = {*task.issue.front.silence, *site.settings.silence}
+            return replace(rendered, checked=checked, warnings=[
+                warning for warning in rendered.warnings if warning.code not in silenced])
         except RenderError as error:
             return [error.problem]
 
@@ -393,8 +417,10 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
             *render_feeds(site, output_folder, entries), *files]
 
 
-def _checked_output_folder(site: Site, requested: Path | None) -> Path:
-    """The output folder, refused where writing would mix outputs into the sources."""
+def _checked_output_folder(site: Site, requested: Path | None, take_over: bool = False) -> Path:
+    """The output folder, refused where writing would mix outputs into the sources, or, unless
+    `take_over`, into a folder of other files (a home folder, a project) whose own
+    index.html and the like a build would overwrite."""
     folder = (requested or site.root / site.settings.output).resolve()
     for name in SOURCE_FOLDERS:
         source = (site.root / name).resolve()
@@ -402,7 +428,25 @@ def _checked_output_folder(site: Site, requested: Path | None) -> Path:
             raise OutputFolderError(
                 f"the output folder {folder} overlaps the site's {name}/ folder; write the "
                 "output somewhere of its own, such as the site's output/ folder")
+    if not take_over and _holds_other_files(folder):
+        raise OutputFolderError(
+            f"the output folder {site.shown(folder)} already holds files that publisher did not "
+            f"write (it has no build record, {STATE_FILE.as_posix()}), and a build would "
+            "overwrite its index.html and add its own files; build into a new or empty folder, "
+            "or add --force to build there all the same")
     return folder
+
+
+def _holds_other_files(folder: Path) -> bool:
+    """Whether `folder` has files in it but no record of a publisher build."""
+    try:
+        entries = [entry.name for entry in folder.iterdir()]
+    except (FileNotFoundError, NotADirectoryError):
+        return False
+    except OSError:
+        return False  # unreadable: the write reports it, with its reason
+    return any(name != STATE_FILE.parts[0] for name in entries) and \
+        not (folder / STATE_FILE).is_file()
 
 
 class OutputFolderError(PublisherError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 
@@ -102,7 +103,9 @@ def _series_variants(series_list: list[Series]) -> list[tuple[str, str]]:
 def _render(site: Site, environment: jinja2.Environment, template: str, output_folder: Path,
             folder: Path, context: dict[str, object]) -> bytes:
     def link(target: str) -> str:
-        return Path(os.path.relpath(output_folder / target, folder)).as_posix()
+        """A link to `target` (a path in the output folder) from a page in `folder`, every
+        character that means something else in an address (a space, '%') written as %XX."""
+        return quote(Path(os.path.relpath(output_folder / target, folder)).as_posix())
 
     full = {
         "site": site.settings,

@@ -31,6 +31,7 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 
 from publisher.blocks import Block
 from publisher.cadence import fits_cadence, next_issue_date
+from publisher.characters import describe, invisible_characters, is_reordering
 from publisher.config import SERIES_FILE, Site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
@@ -65,6 +66,11 @@ WARNINGS: dict[str, str] = {
                    "style sheet or style attribute, or a <meta>, <link>, <base> or <title>",
     "hidden-text": "text hidden from readers (hidden, aria-hidden=\"true\", display:none), "
                    "which is removed with everything in it",
+    "missing-glyph": "a character the house style's fonts lack, which prints as an empty box or "
+                     "in a font of the computer that builds the PDF",
+    "invisible-character": "a character that cannot be seen: a control that shows words in "
+                           "another order than they are read, or a zero-width space, which "
+                           "can hide a name from search and from the deny-list",
 }
 #: Errors with a code of their own, which no `silence:` list can silence.
 ERRORS: dict[str, str] = {
@@ -278,17 +284,37 @@ def check_series(site: Site, issues: Iterable[Issue]) -> list[Problem]:
 
 
 def check_blocks(site: Site, blocks: Iterable[Block], deny_list: DenyList) -> list[Problem]:
-    """Warnings in block files: personal data, and links and images in their Markdown."""
+    """Warnings in block files: personal data, and links and images in their Markdown; and
+    errors for files attached to the PDF. A field of plain text is shown as it is written,
+    HTML and all, so only the fields read as Markdown are looked at for HTML."""
     silenced = _silenced_codes(site.settings.silence, SITE_SILENCE_PLACE)[0]
     problems = []
     for block in blocks:
         lines = _numbered(block.source.read_text(encoding="utf-8-sig").split("\n"), 1)
+        markdown = [numbered for line, text in block.markdown_texts()
+                    for numbered in _as_in_file(lines, line, text)]
         for problem in [*_personal_data(block.shown, lines, deny_list),
+                        *_invisible(block.shown, lines),
                         *_link_warnings(block.shown, lines, site, None, None),
-                        *_html_warnings(block.shown, lines, "block")]:
+                        *_html_warnings(block.shown, markdown, "block"),
+                        *_attachments(block.shown, markdown)]:
             if problem.code not in silenced:
                 problems.append(problem)
     return problems
+
+
+_BLOCK_SCALAR = re.compile(r"^\s*(?:-\s+)?(?:[^:#\s][^:#]*:\s+)?[|>][-+0-9]*\s*(?:#.*)?$")
+
+
+def _as_in_file(lines: list[tuple[int, str]], line: int, text: str) -> list[tuple[int, str]]:
+    """The lines of a YAML file that hold `text`, the value whose key is on `line`: that line
+    itself, or for a block ('|' or '>') the lines after it, with the file's indentation, so
+    that columns are the file's. (A folded '>' block has fewer lines than the file.)"""
+    if line > len(lines) or not _BLOCK_SCALAR.match(lines[line - 1][1]):
+        return [lines[line - 1]] if line <= len(lines) else []
+    following = lines[line][1] if line < len(lines) else ""
+    indent = " " * (len(following) - len(following.lstrip(" ")))
+    return [(line + 1 + index, indent + part) for index, part in enumerate(text.split("\n"))]
 
 
 SITE_SILENCE_PLACE = ("site.yml", None)
@@ -335,6 +361,7 @@ def _issue_warnings(site: Site, issue: Issue, ids: set[str] | None,
     lines = _numbered(issue.text.split("\n"), 1)
     body = [(number, line) for number, line in lines if number >= issue.body_line]
     yield from _personal_data(issue.shown, lines, deny_list)
+    yield from _invisible(issue.shown, lines)
     if issue.front.status == "published":
         yield from _draft_notes(issue.shown, lines)
     yield from _heading_warnings(issue.shown, body)
@@ -343,8 +370,10 @@ def _issue_warnings(site: Site, issue: Issue, ids: set[str] | None,
     yield from _attachments(issue.shown, body)
 
 
-_ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b",
-                         re.IGNORECASE)
+#: An element asking for a file to be embedded in the PDF, in HTML or by an attribute
+#: list on a Markdown link (`[the form](form.pdf){rel=attachment}`).
+_ATTACHMENT = re.compile(r"<(?:link|a)\b[^>]*\brel\s*=\s*[\"']?[^\"'>]*\battachment\b"
+                         r"|\{[^}\n]*\brel\s*=\s*[\"']?[^\"'}]*\battachment\b", re.IGNORECASE)
 
 
 def _attachments(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
@@ -397,6 +426,17 @@ def _personal_data(shown: str, lines: list[tuple[int, str]],
             yield _warning(shown, number, match.start() + 1, "denied-name",
                            f"'{match[0]}' is a name on the deny-list ({deny_list.source}); "
                            "remove it, or use the name the case review was published under")
+
+
+def _invisible(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
+    for number, line in lines:
+        for match in invisible_characters(line):
+            effect = ("it shows the words after it in another order than they are read, so "
+                      "what readers see is not what is checked" if is_reordering(match[0]) else
+                      "it can hide a word from search and from the deny-list")
+            yield _warning(shown, number, match.start() + 1, "invisible-character",
+                           f"an invisible character, {describe(match[0])}, is here; {effect}; "
+                           "delete it (it comes with text pasted from some programs)")
 
 
 def _looks_personal(local: str, address: str) -> bool:

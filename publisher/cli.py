@@ -20,6 +20,7 @@ from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
 from publisher.build import FORMATS, Format, Rendered, build
+from publisher.characters import control_message, first_control
 from publisher.config import PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
@@ -221,7 +222,7 @@ class _BuildDisplay:
     def rendered(self, issue: Issue, result: Rendered | None) -> None:
         if result is not None:
             for warning in result.warnings:
-                click.echo(f"{issue.shown}: warning: {warning}", err=True)
+                click.echo(f"{issue.shown}: warning: {warning.message}", err=True)
         if self.bar is not None:
             self.bar.update(1, issue.shown)
         elif not self.quiet and result is not None:
@@ -341,6 +342,7 @@ def new_command(site_root: Path, series: str, title: str | None, day: str | None
     when = _date_option(day, "--date") if day else None
     if title is not None and not title.strip():
         raise click.BadParameter("give the headline, or leave --title out", param_hint="--title")
+    _refuse_control_characters(title, "--title")
     new = start_issue(site, chosen, title.strip() if title else None, when)
     click.echo(new.shown)
     click.echo(f"Started {chosen.settings.title}, Issue {new.number}, {month_year(new.date)}, "
@@ -395,6 +397,7 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
         raise click.UsageError("--date is the date of a correction; give --correction too")
     if correction is not None and not correction.strip():
         raise click.BadParameter("say what was corrected", param_hint="--correction")
+    _refuse_control_characters(correction, "--correction")
     from publisher.checks import read_deny_list
 
     when = _date_option(day, "--date") if day else None
@@ -639,6 +642,13 @@ def _known_block(library: BlockLibrary, name: str) -> None:
     if name not in library.blocks:
         raise click.BadParameter(f"there is no block {name!r}{library.suggest(name)}",
                                  param_hint="NAME")
+
+
+def _refuse_control_characters(text: str | None, option: str) -> None:
+    """Text given on the command line goes into an issue's file: no control characters."""
+    found = first_control(text or "")
+    if found is not None:
+        raise click.BadParameter(f"{control_message(found[0])}", param_hint=option)
 
 
 def _date_option(text: str, option: str = "--as-of") -> datetime.date:

@@ -37,6 +37,36 @@ SOURCE_FOLDERS = (ISSUES_FOLDER, TEMPLATES_FOLDER, STYLES_FOLDER, BLOCKS_FOLDER)
 #: series' archival copies in output/<series>/archival).
 RESERVED_SERIES = ("assets", "archival")
 
+#: Characters a series folder or an issue file may not have in its name, and why: in a web
+#: address `#`, `?` and `%` start a place in the page, a query and an escape, so a link to
+#: the file would lead elsewhere; Windows cannot store the others (a copy of the archive on
+#: a shared drive would fail).
+_UNSAFE_IN_NAMES = {"#": "web", "?": "web", "%": "web",
+                    **{character: "windows" for character in '<>:"\\|*'}}
+_WHY_NOT = {
+    "web": "a web address reads it as the start of something else (a place in the page, a "
+           "query or an escape), so links to it would break",
+    "windows": "Windows cannot store such a name, so a copy of the archive on a shared drive "
+               "would fail",
+}
+
+
+def name_problem(name: str, what: str) -> str | None:
+    """Why `name` cannot name a series folder or an issue file (`what`), or None."""
+    if name.startswith("."):
+        return (f"{what} cannot start with '.': such names are hidden, and publisher keeps "
+                "them for its own files (output/.publisher); rename it")
+    for character in name:
+        reason = _UNSAFE_IN_NAMES.get(character)
+        if reason is None and (character < " " or character == "\x7f"):
+            reason = "windows"
+        if reason is not None:
+            shown = character if character.isprintable() else f"U+{ord(character):04X}"
+            return (f"{what} cannot have {shown!r} in its name: {_WHY_NOT[reason]}; rename "
+                    "it with letters, digits and hyphens")
+    return None
+
+
 #: The PDF variants an issue's web copy may take: each one tagged for screen readers.
 PdfVariant = Literal["pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-3a"]
 
@@ -263,6 +293,10 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
                                     f"a series cannot be called {folder.name!r}, a name the "
                                     "output folder keeps for itself; rename the folder"))
             continue
+        unsafe = name_problem(folder.name, "a series folder")
+        if unsafe is not None:
+            problems.append(Problem(display_path(folder, root), None, unsafe))
+            continue
         series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
                                                    problems)
         if series_settings is not None and document is not None:
@@ -311,7 +345,7 @@ def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -
 def _load_settings(schema: type[SchemaT], path: Path, root: Path,
                    problems: list[Problem]) -> tuple[SchemaT | None, YamlDocument | None]:
     shown = display_path(path, root)
-    text, problem = read_text(path, shown)
+    text, problem = read_text(path, shown, within=root)
     document = None
     if problem is None:
         document, problem = parse_mapping(text or "", shown)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import math
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from publisher.errors import Problem
 
@@ -205,6 +207,184 @@ def nesting_problems(text: str, shown: str, first_line: int) -> list[Problem]:
                                 "each element (</div>) before the next one opens, or put fewer "
                                 "inside one another"))
     return problems
+
+
+#: How much an issue may ask to be laid out: its text, and the elements and table rows its
+#: Markdown makes (with the blocks it places). Each is generous for a bulletin: the longest
+#: real one we hold is 20 KB of text with about 200 elements and a table of 12 rows. Beyond
+#: them the time goes. Building a published issue (both PDF copies) at each cap took, with
+#: WeasyPrint 70 on one core of the machines we test on: 100,000 characters of prose (30
+#: pages) 9.6 s; 1,000 list items 8.8 s, 1,000 paragraphs 5.1 s, 1,000 subheadings 7.0 s,
+#: 300 articles 8.6 s (an article's heading is counted as the four elements it makes: a
+#: section, its heading, its line in "In this issue" and its PDF bookmark); 300 table rows
+#: 6.4 s. Python-Markdown reads about 15,000 elements a second. An issue of 50,000 table
+#: rows (700 KB, under the 1 MB cap) ran for over 20 minutes before these caps.
+MAX_TEXT_CHARACTERS = 100_000
+MAX_ELEMENTS = 1_000
+MAX_TABLE_ROWS = 300
+#: A word with no space to break the line at: print.css breaks it where it must, so that it
+#: does not run off the page, but WeasyPrint's time for that grows faster than the square
+#: of the word's length (+0.1 s for 500 characters, +0.7 s for 1,000, over 2 minutes for
+#: 20,000). A web address is seldom over 200 characters.
+MAX_WORD_CHARACTERS = 500
+#: The elements an article's heading (`# Heading`) makes; see MAX_ELEMENTS.
+ARTICLE_ELEMENTS = 4
+
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+_BLOCK_START = re.compile(r"^ *(?:#{1,6}(?:\s|$)|>|(?:[*+-]|\d+[.)])\s)")
+_ARTICLE_HEADING = re.compile(r"^ {0,3}#(?:\s|$)")
+_HTML_START = re.compile(r"<[A-Za-z]")
+_DATA_ADDRESS = re.compile(r"data:[^\s)\"'>]*")
+_INLINE_MARKS = re.compile(r"[*_`\[]")
+
+
+@dataclass
+class _Crossing:
+    """A running count, and the line on which it first went over its cap."""
+
+    cap: int
+    count: int = 0
+    line: int | None = None
+
+    def add(self, amount: int, line: int) -> None:
+        self.count += amount
+        if self.line is None and self.count > self.cap:
+            self.line = line
+
+
+@dataclass(frozen=True)
+class LayoutSize:
+    """How much a Markdown text asks to be laid out (see MAX_TEXT_CHARACTERS)."""
+
+    characters: int = 0
+    elements: int = 0
+    table_rows: int = 0
+    #: The longest word: characters with no space between them.
+    longest_word: int = 0
+
+    def __add__(self, other: LayoutSize) -> LayoutSize:
+        return LayoutSize(self.characters + other.characters, self.elements + other.elements,
+                          self.table_rows + other.table_rows,
+                          max(self.longest_word, other.longest_word))
+
+
+def layout_size(text: str) -> tuple[LayoutSize, dict[str, int]]:
+    """The size of Markdown `text`, counted line by line in linear time before anything is
+    rendered, and the line (from 1) on which each measure first went over its cap.
+
+    Elements are counted as Markdown will make them: a paragraph, heading, list item,
+    quotation line or table row for each line that starts one (an article's heading makes
+    four, see ARTICLE_ELEMENTS), an element for each HTML
+    start tag, and one for each pair of inline marks (`*`, `_`, `` ` ``, `[`). Pictures
+    pasted in as data: addresses are not text.
+    """
+    characters = _Crossing(MAX_TEXT_CHARACTERS)
+    elements = _Crossing(MAX_ELEMENTS)
+    rows = _Crossing(MAX_TABLE_ROWS)
+    longest = _Crossing(MAX_WORD_CHARACTERS)
+    lines = text.split("\n")
+    in_table = False
+    previous_blank = True
+    for number, line in enumerate(lines, start=1):
+        blank = not line.strip()
+        if blank:
+            in_table = False
+        elif (_TABLE_DELIMITER.match(line) and not previous_blank
+              and "|" in line + lines[number - 2]):  # not a heading underlined with ---
+            in_table = True
+        elif in_table:
+            rows.add(1, number)
+        html_rows = line.lower().count("<tr")
+        if html_rows:
+            rows.add(html_rows, number)
+        words = _DATA_ADDRESS.sub("", line).split()
+        characters.add(len(" ".join(words)), number)
+        word = max(map(len, words), default=0)
+        if word > longest.count:
+            longest.add(word - longest.count, number)
+        starts = 0 if blank else int(previous_blank or in_table or bool(_BLOCK_START.match(line)))
+        if _ARTICLE_HEADING.match(line):
+            starts = ARTICLE_ELEMENTS
+        marks = len(_INLINE_MARKS.findall(line)) // 2
+        elements.add(starts + len(_HTML_START.findall(line)) + marks, number)
+        previous_blank = blank
+    crossed = {name: measure.line for name, measure in
+               (("characters", characters), ("elements", elements), ("table rows", rows),
+                ("word", longest))
+               if measure.line is not None}
+    return LayoutSize(characters.count, elements.count, rows.count, longest.count), crossed
+
+
+#: The measures of a text, the one that says most about what to change first: a text over
+#: several caps is told of one (a table of 50,000 rows is over all four).
+_MEASURES = ("table rows", "word", "elements", "characters")
+
+
+def size_problems(text: str, shown: str, first_line: int) -> list[Problem]:
+    """A problem if Markdown `text` (starting on line `first_line` of `shown`) is over one of
+    the caps, at the line where it went over: the first of `_MEASURES` it is over."""
+    size, crossed = layout_size(text)
+    over = [measure for measure in _MEASURES if measure in crossed]
+    return [Problem(shown, first_line + crossed[over[0]] - 1, too_much(over[0], size))
+            ] if over else []
+
+
+def markdown_problems(text: str, shown: str, first_line: int) -> list[Problem]:
+    """Markdown `text` nested deeper, or bigger, than publisher lays out (see the caps); a
+    text nested too deep is told of that alone."""
+    return (nesting_problems(text, shown, first_line)
+            or size_problems(text, shown, first_line))
+
+
+def issue_size_problems(shown: str, body: str, blocks: list[Any]) -> list[Problem]:
+    """A problem for each measure over its cap in an issue's `body` with the content of the
+    `blocks` it places (each text and markdown field counted as Markdown), when neither is
+    over it alone (that is said where it is, with its line)."""
+    if not blocks:
+        return []
+    size = layout_size(body)[0]
+    for values in blocks:
+        size += sum((layout_size(text)[0] for text in _texts(values)), LayoutSize())
+    over = [measure for measure, count, cap in (
+        ("table rows", size.table_rows, MAX_TABLE_ROWS),
+        ("elements", size.elements, MAX_ELEMENTS),
+        ("characters", size.characters, MAX_TEXT_CHARACTERS)) if count > cap]
+    return [Problem(shown, None, too_much(over[0], size, "with the blocks it places, the issue"))
+            ] if over else []
+
+
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a block version's values, however deep."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def too_much(measure: str, size: LayoutSize, whole: str = "") -> str:
+    """What to say of a text (or, with `whole`, of an issue with its blocks) that has
+    more of `measure` than publisher lays out."""
+    what = whole or "the text"
+    if measure == "word":
+        return (f"{what} has a word of {size.longest_word:,} characters with no space in it, "
+                f"more than the {MAX_WORD_CHARACTERS} publisher lays out; break it with spaces, "
+                "or, for a web address, link to a shorter one (the page that lists it, say)")
+    if measure == "table rows":
+        return (f"{what} has {size.table_rows:,} table rows, more than the {MAX_TABLE_ROWS} "
+                "publisher lays out in an issue; publish a table that long as a spreadsheet "
+                "and link to it, or shorten it")
+    if measure == "elements":
+        return (f"{what} makes {size.elements:,} paragraphs, headings, list items and other "
+                f"elements, more than the {MAX_ELEMENTS:,} publisher lays out in an issue; "
+                "split it into two issues, or link to a document that holds the rest")
+    return (f"{what} is {size.characters:,} characters long, more than the "
+            f"{MAX_TEXT_CHARACTERS:,} (about 16,000 words) publisher lays out in an issue; "
+            "split it into two issues, or link to a document that holds the rest")
 
 
 def image_problem(path: Path, shown: str) -> str | None:

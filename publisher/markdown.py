@@ -17,6 +17,7 @@ import functools
 import html
 import re
 import xml.etree.ElementTree as etree
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +28,9 @@ from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import AUTOMAIL_RE, HTML_RE, HtmlInlineProcessor, InlineProcessor
 from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.treeprocessors import InlineProcessor as MarkdownInlineProcessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from publisher.sanitise import (
     ALLOWED_TAGS,
@@ -77,8 +80,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
     """Turn an issue's Markdown body into HTML sections and the list of its articles."""
     articles = ArticleExtension(blocks)
     converter = markdown.Markdown(
-        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", SafeHtmlExtension(), LinkExtension(),
-                    TableExtension(), articles],
+        extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinearInlineExtension(),
+                    SafeHtmlExtension(), LinkExtension(), TableExtension(), articles],
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
@@ -109,9 +112,79 @@ def render_inline(text: str) -> str:
 
 @functools.cache
 def _fragment_converter() -> markdown.Markdown:
-    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, SafeHtmlExtension(),
+    return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinearInlineExtension(),
+                                         SafeHtmlExtension(),
                                          LinkExtension(), TableExtension()],
                              output_format="html")
+
+
+class LinearInlineExtension(Extension):
+    """Python-Markdown's inline tree processor, in time proportional to the page.
+
+    Python-Markdown 3.11 looks up each element's place among its siblings with
+    `list.index` and takes its work queue from the front of a list, so a list of 30,000
+    items or a table of 50,000 rows took minutes (the work grows with the square of the
+    elements side by side). This is the same processor with the place counted as it goes
+    and a deque for the queue: the same output, in linear time. The caps of
+    `publisher.limits` bound what it is given.
+    """
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # The smarty extension (typographic quotes) runs a second one, of its own patterns.
+        for name, priority in (("inline", 20), ("smarty", 6)):
+            if name in md.treeprocessors:
+                linear = LinearInlineProcessor(md)
+                linear.inlinePatterns = md.treeprocessors[name].inlinePatterns  # type: ignore
+                md.treeprocessors.register(linear, name, priority)
+
+
+class LinearInlineProcessor(MarkdownInlineProcessor):
+    """`markdown.treeprocessors.InlineProcessor.run`, without its quadratic steps."""
+
+    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
+        self.stashed_nodes: dict[str, etree.Element | str] = {}
+        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        placeholders = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {child: parent for parent in tree.iter() for child in parent}
+        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        stack: deque[tuple[etree.Element, list[str]]] = deque([(tree, tree_parents)])
+        while stack:
+            element, parents = stack.popleft()
+            self.ancestors = parents
+            if element is not tree:
+                self.ancestors.append(element.tag.lower())
+            queue = []
+            index = 0
+            while index < len(element):  # elements inserted after `child` are visited too
+                child = element[index]
+                if child.text and not isinstance(child.text, AtomicString):
+                    self.ancestors.append(child.tag.lower())
+                    text, child.text = child.text, None
+                    found = placeholders(handle(text), child)
+                    for item in found:
+                        self.parent_map[item[0]] = child
+                    stack.extend(found)
+                    queue.append((child, found))
+                    self.ancestors.pop()
+                if child.tail:
+                    tail = handle(child.tail)
+                    holder = etree.Element("d")
+                    child.tail = None
+                    after = placeholders(tail, holder, False)
+                    if holder.tail:
+                        child.tail = holder.tail
+                    for offset, item in enumerate(after, start=1):
+                        self.parent_map[item[0]] = element
+                        element.insert(index + offset, item[0])
+                if len(child):
+                    self.parent_map[child] = element
+                    stack.append((child, self.ancestors[:]))
+                index += 1
+            for parent, found in queue:
+                for position, item in enumerate(found):
+                    parent.insert(position, item[0])
+        return tree
 
 
 class SafeHtmlExtension(Extension):
@@ -316,27 +389,32 @@ class ArticleSections(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         names = _heading_names(getattr(self.md, "toc_tokens", []))
         section: etree.Element | None = None
-        for child in list(root):
+        kept: list[etree.Element] = []  # the root's children, rebuilt in one pass
+        for child in root:
             embedded = self.markers.get(child.text or "") if child.tag == "p" else None
             if child.tag == ARTICLE_TAG:
-                section = self._start_section(root, child)
+                section = self._section(child)
+                kept.append(section)
                 anchor = child.get("id", "")
                 self.sections.append(Section(anchor, names.get(anchor, "")))
-            elif embedded is not None and embedded.anchor:
+                continue
+            if embedded is not None and embedded.anchor:
                 section = None  # a block with its own heading is an article of its own
                 self.sections.append(Section(embedded.anchor, embedded.title or ""))
             elif child.tag == "div" and child.get("class") == "footnote":
                 section = None
-            elif section is not None:
-                root.remove(child)
+            if section is None:
+                kept.append(child)
+            else:
                 section.append(child)
+        root[:] = kept
 
-    def _start_section(self, root: etree.Element, heading: etree.Element) -> etree.Element:
+    @staticmethod
+    def _section(heading: etree.Element) -> etree.Element:
+        """A section for the article that `heading` starts, holding it."""
         anchor = heading.get("id", "")
         classes = " ".join(["article", *heading.attrib.pop("class", "").split()])
         section = etree.Element("section", {"class": classes, "aria-labelledby": anchor})
-        root.insert(list(root).index(heading), section)
-        root.remove(heading)
         section.append(heading)
         return section
 

@@ -94,14 +94,20 @@ def remove(path: Path, *, within: Path) -> None:
         raise cannot_write(path, error, output=True, doing="delete") from error
 
 
-def mirror_folder(source: Path, target: Path, *, within: Path | None = None) -> None:
-    """Make `target` hold a copy of every file in `source`, rewriting only what differs.
-    With `within`, every copy is checked to be inside it before any is written."""
+def mirror_copies(source: Path, target: Path, *,
+                  within: Path | None = None) -> list[tuple[Path, Path]]:
+    """Each file of `source` (links left out) with where its copy in `target` goes; with
+    `within`, each copy checked to be inside it (see `check_inside`)."""
     copies = [(path, target / path.relative_to(source)) for path in sorted(source.rglob("*"))
               if path.is_file() and not path.is_symlink()]
     if within is not None:
         for _, copy in copies:
             check_inside(copy, within)
+    return copies
+
+
+def copy_files(copies: list[tuple[Path, Path]], *, within: Path | None = None) -> None:
+    """Copy each file to its place, rewriting only what differs."""
     for path, copy in copies:
         write_if_changed(copy, path.read_bytes(), within=within)
 

@@ -31,7 +31,7 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publisher.config import PdfVariant
-from publisher.errors import RenderError
+from publisher.errors import Problem, RenderError
 from publisher.resources import (
     REMOTE_MAX_BYTES,
     REMOTE_TIMEOUT_SECONDS,
@@ -47,7 +47,9 @@ class RenderedPdf:
     #: The PDF's bytes in each variant asked for, in the order asked (None: untagged).
     copies: list[bytes]
     page_count: int
-    warnings: list[str]
+    #: What laying it out found: characters the fonts lack (code `missing-glyph`), and what
+    #: WeasyPrint said (code `render`).
+    warnings: list[Problem]
     #: The site files WeasyPrint loaded.
     loaded: list[Path]
     #: The https:// images it fetched (with --allow-remote), by address.
@@ -135,8 +137,12 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
             raise RenderError(refused.refusal.problem.message, path=shown) from None
         copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
                   for variant in variants]
+    logged, glyphs = _font_warnings(document, fetcher.loaded, warnings)
     return RenderedPdf(copies=copies, page_count=len(document.pages),
-                       warnings=_font_warnings(document, fetcher.loaded, warnings),
+                       warnings=[*(Problem(shown, None, message, severity="warning", code=code)
+                                   for code, found in (("render", logged),
+                                                       (MISSING_GLYPH, glyphs))
+                                   for message in found)],
                        loaded=fetcher.loaded, remote=fetcher.remote)
 
 
@@ -242,6 +248,8 @@ def _captured_warnings() -> Iterator[list[str]]:
 # loaded (by the names their @font-face rules give them, or their own): one warning per
 # character missing, and one per text set in no font of the house style.
 
+#: The code of a warning of characters the fonts lack, which an issue may silence.
+MISSING_GLYPH = "missing-glyph"
 _FONT_SUFFIXES = (".ttf", ".otf", ".woff", ".woff2")
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}", re.IGNORECASE)
 _FONT_FAMILY = re.compile(r"font-family\s*:\s*([^;]+)", re.IGNORECASE)
@@ -251,15 +259,16 @@ _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 _MAX_GLYPH_WARNINGS = 10
 
 
-def _font_warnings(document: Any, loaded: list[Path], logged: list[str]) -> list[str]:
+def _font_warnings(document: Any, loaded: list[Path],
+                   logged: list[str]) -> tuple[list[str], list[str]]:
     """`logged` (WeasyPrint's warnings), less its notes of empty boxes for characters this
-    names itself, and a warning for each character of the laid-out `document` that the
+    names itself; and a warning for each character of the laid-out `document` that the
     fonts its CSS gives that text (among the `loaded` files) lack."""
     import unicodedata
 
     families = _page_fonts(loaded)
     if not families:
-        return logged  # a page with no fonts of its own: nothing to hold it to
+        return logged, []  # a page with no fonts of its own: nothing to hold it to
     everything = set().union(*(has for has in families.values() if has is not None))
     missing: dict[str, str | None] = {}  # character: the font of the text it is in, or None
     unstyled: dict[str, str] = {}  # CSS font list: some of its text
@@ -285,7 +294,7 @@ def _font_warnings(document: Any, loaded: list[Path], logged: list[str]) -> list
                     and not 0xFE00 <= ord(character) <= 0xFE0F):
                 missing[character] = font if ord(character) in everything else None
     if not missing and not unstyled:
-        return logged
+        return logged, []
     kept = [message for message in logged if not (
         message.startswith(".notdef glyph rendered")
         and any(f"(U+{ord(character):04X})" in message for character in missing))]
@@ -307,7 +316,7 @@ def _font_warnings(document: Any, loaded: list[Path], logged: list[str]) -> list
         messages.append(f"the text '{sample}' is set in {fonts}, not in a font of this house "
                         "style, so it prints in a font of the computer that builds the PDF; "
                         "write it as plain text, or add a font for it to the house style")
-    return [*kept, *messages]
+    return kept, messages
 
 
 def _page_fonts(loaded: list[Path]) -> dict[str, frozenset[int] | None]:

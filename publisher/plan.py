@@ -10,6 +10,7 @@ from pathlib import Path
 from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
 from publisher.config import Site
 from publisher.errors import Problem
+from publisher.limits import issue_size_problems
 from publisher.sources import Issue, read_issues
 
 
@@ -52,8 +53,10 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     for issue in issues:
         placements, found = issue_placements(issue, site.styles[issue.style])
         placed, unresolved = place_blocks(library, placements, issue.front.date, issue.shown)
-        problems.extend(found + unresolved)
-        if not found and not unresolved:
+        too_much = issue_size_problems(issue.shown, issue.body,
+                                       [block.version.values for block in placed])
+        problems.extend(found + unresolved + too_much)
+        if not found and not unresolved and not too_much:
             planned.append(PlannedIssue(issue, placed))
     return Gathered(library=library, issues=planned, readable=issues,
                     library_problems=library_problems, issue_problems=problems)

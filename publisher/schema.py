@@ -295,7 +295,7 @@ def _read_kind(folder: Path, root: Path, problems: list[Problem]) -> blocks.Kind
                                 "describing its kind; add one with a description and the "
                                 "kind's fields"))
         return None
-    document = blocks._read_yaml(path, display_path(path, root), problems)
+    document = blocks._read_yaml(path, display_path(path, root), root, problems)
     if document is None:
         return None
     spec, found = validate_document(blocks.KindSpec, document)

@@ -204,7 +204,7 @@ class Preview:
             data = (self.output_folder / f"{key}.pdf").read_bytes()
         for built in report.built:
             for warning in built.warnings:
-                self.echo(f"{built.issue.shown}: warning: {warning}")
+                self.echo(f"{built.issue.shown}: warning: {warning.message}")
             self.echo(f"Made {key}.pdf in {time.perf_counter() - started:.2f} s.")
         return data
 

@@ -15,9 +15,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from publisher.config import SERIES_FILE, Series, Site
+from publisher.config import SERIES_FILE, Series, Site, name_problem
 from publisher.errors import ContentError, Problem
-from publisher.limits import MAX_ISSUE_BYTES, MAX_YAML_BYTES, front_matter_too_big, nesting_problems
+from publisher.limits import (
+    MAX_ISSUE_BYTES,
+    MAX_YAML_BYTES,
+    front_matter_too_big,
+    markdown_problems,
+)
 from publisher.validation import (
     IsoDate,
     Language,
@@ -30,6 +35,11 @@ from publisher.validation import (
     validate_document,
 )
 from publisher.yamldoc import Location, parse_mapping, read_text
+
+#: A headline fits a masthead, and a summary is one or two sentences: many more characters
+#: are text pasted in the wrong place.
+Headline = Annotated[Text, Field(max_length=200)]
+Summary = Annotated[Text, Field(max_length=1000)]
 
 FENCE = "---"
 #: Files in a series folder whose names start with this are not issues: the series' starter
@@ -57,7 +67,7 @@ class Correction(Schema):
 class FrontMatter(Schema):
     """The keys at the top of an issue. The README's table is the user's copy of this."""
 
-    title: Text = Field(description="The issue's headline.",
+    title: Headline = Field(description="The issue's headline.",
                         json_schema_extra={"example": "Learning from serious case reviews"})
     number: WholeNumber = Field(ge=1, description="Issue number, unique within the series.",
                         json_schema_extra={"example": 1})
@@ -66,7 +76,7 @@ class FrontMatter(Schema):
     status: Literal["draft", "published"] = Field(
         description="draft while being written; published once it is out.",
         json_schema_extra={"example": "draft"})
-    summary: Text = Field(description="One or two sentences: the page description and the "
+    summary: Summary = Field(description="One or two sentences: the page description and the "
                           "PDF subject.", json_schema_extra={"example": "What our reviews teach."})
     audience: TextList = Field(default_factory=list, description="Who the issue is for.")
     keywords: TextList = Field(default_factory=list, description="Subject words for search "
@@ -179,7 +189,7 @@ def read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) 
 
 def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem]) -> Issue | None:
     shown = site.shown(path)
-    text, problem = read_text(path, shown, limit=MAX_ISSUE_BYTES)
+    text, problem = read_text(path, shown, limit=MAX_ISSUE_BYTES, within=site.root)
     if problem is not None or text is None:
         problems.append(problem or Problem(shown, None, "cannot be read"))
         return None
@@ -198,11 +208,11 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
         return None
     front, found = validate_document(FrontMatter, document)
     problems.extend(found)
-    # Nesting deeper than the PDF can be laid out: reported with the front matter's
-    # problems, and the issue goes no further (rendering it would fail).
-    too_deep = nesting_problems(body, shown, body_line)
-    problems.extend(too_deep)
-    if front is None or too_deep:
+    # Nesting deeper, or text longer, than the PDF can be laid out (in good time): reported
+    # with the front matter's problems, and the issue goes no further.
+    too_much = markdown_problems(body, shown, body_line)
+    problems.extend(too_much)
+    if front is None or too_much:
         return None
     if series.settings.style_on(front.date) is None:
         first = min(design.effective for design in series.settings.designs or [])
@@ -241,8 +251,8 @@ def _issue_files(site: Site, paths: list[Path] | None,
             candidates = sorted(p for p in resolved.glob("*.md") if _is_issue_file(p))
             if not candidates and _series_of(site, resolved / "x.md") is None:
                 problems.append(_not_in_a_series(site, resolved / "x.md", folder=True))
-        else:
-            candidates = [resolved]
+        else:  # the file as named: a link is not followed here, but refused when read
+            candidates = [path.parent.resolve() / path.name]
         for candidate in candidates:
             series = _series_of(site, candidate)
             if series is None:
@@ -255,6 +265,8 @@ def _issue_files(site: Site, paths: list[Path] | None,
                 problems.append(Problem(site.shown(candidate), None, "is not an issue: a name "
                                         f"starting with {NOT_AN_ISSUE!r} marks a file the "
                                         "series keeps for itself, such as its starter"))
+            elif (unsafe := name_problem(candidate.name, "an issue's file")) is not None:
+                problems.append(Problem(site.shown(candidate), None, unsafe))
             elif candidate.stem == "index":
                 problems.append(Problem(site.shown(candidate), None,
                                         "an issue cannot be called 'index', the name of the "
@@ -265,7 +277,9 @@ def _issue_files(site: Site, paths: list[Path] | None,
 
 
 def _is_issue_file(path: Path) -> bool:
-    return path.is_file() and not path.name.startswith(NOT_AN_ISSUE)
+    """A Markdown file of a series folder, but for the series' own (`_starter.md`) and
+    hidden files (an editor's or the operating system's: `.#draft.md`, `._issue.md`)."""
+    return path.is_file() and not path.name.startswith((NOT_AN_ISSUE, "."))
 
 
 def _series_of(site: Site, issue_path: Path) -> Series | None:

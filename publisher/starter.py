@@ -121,7 +121,7 @@ def _fill_starter(site: Site, series: Series, values: dict[str, object]) -> str:
     path = series.folder / STARTER_FILE
     shown = site.shown(path)
     if path.is_file():
-        source, problem = read_text(path, shown)
+        source, problem = read_text(path, shown, within=site.root)
         if problem is not None or source is None:
             raise StarterError(problem.message if problem else "cannot be read", path=shown)
     else:

@@ -14,12 +14,14 @@ import traceback
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
 from publisher.dates import long_date, month_year
 from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
+from publisher.yamldoc import outside_folder
 
 
 class RecordingEnvironment(jinja2.Environment):
@@ -73,10 +75,28 @@ def find_template(templates_folder: Path, style: str | None, name: str) -> Path 
     return None
 
 
+class SiteTemplateLoader(jinja2.FileSystemLoader):
+    """Jinja's loader of template files, which reads none from outside the site: a template
+    that is a symbolic link to a file elsewhere (or in a folder that is) is refused."""
+
+    def __init__(self, folders: list[Path], site_root: Path):
+        super().__init__(folders)
+        self.site_root = site_root
+
+    def get_source(self, environment: jinja2.Environment,
+                   template: str) -> tuple[str, str, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        outside = outside_folder(Path(filename), self.site_root)
+        if outside is not None:
+            shown = display_path(Path(os.path.abspath(filename)), self.site_root)
+            raise RenderError(outside, path=shown)
+        return source, filename, uptodate
+
+
 def make_environment(templates_folder: Path, style: str | None) -> RecordingEnvironment:
     """An environment that looks in `templates/<style>/` first, then in `templates/`."""
     environment = RecordingEnvironment(
-        loader=jinja2.FileSystemLoader(search_path(templates_folder, style)),
+        loader=SiteTemplateLoader(search_path(templates_folder, style), templates_folder.parent),
         bytecode_cache=_bytecode_cache(),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -86,6 +106,7 @@ def make_environment(templates_folder: Path, style: str | None) -> RecordingEnvi
     )
     environment.filters["month_year"] = month_year
     environment.filters["long_date"] = long_date
+    environment.filters["url_path"] = quote  # a file's name in a link: spaces as %20
     environment.globals["printable_address"] = printable_address
     return environment
 

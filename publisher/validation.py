@@ -16,9 +16,13 @@ from pydantic_core import PydanticCustomError
 
 from publisher.dates import MONTHS
 from publisher.errors import Problem
-from publisher.yamldoc import Location, YamlDocument
+from publisher.yamldoc import Location, YamlDocument, format_location
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+#: The years a date may have. No bulletin is dated outside them: a year such as 0224 or 9999
+#: is a slip or a stand-in ("never"), and would stand as the PDF's creation date and in
+#: the feeds.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 class Schema(BaseModel):
@@ -36,10 +40,15 @@ def parse_iso_date(value: Any) -> date:
     text = value.strip()
     if _ISO_DATE.match(text):
         try:
-            return date.fromisoformat(text)
+            day = date.fromisoformat(text)
         except ValueError:
             raise PydanticCustomError(
                 "publisher", f"{text!r} is not a real date; check the month and the day") from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise PydanticCustomError(
+                "publisher", f"{text!r} is not a date publisher takes: the year must be from "
+                f"{FIRST_YEAR} to {LAST_YEAR}; check the year")
+        return day
     suggestion = suggest_iso_date(text)
     hint = (f"write it as {suggestion}" if suggestion
             else "write it as YYYY-MM-DD, for example 2011-06-01")
@@ -145,7 +154,7 @@ def validate_document(schema: type[SchemaT],
 def describe_error(schema: type[BaseModel], detail: Any) -> str:
     """One pydantic error as 'key: what is wrong; how to fix it'."""
     location: Location = tuple(detail["loc"])
-    key = _format_location(location)
+    key = format_location(location)
     kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
     if kind == "missing":
         field = schema.model_fields.get(str(location[-1])) if len(location) == 1 else None
@@ -167,6 +176,9 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
         return f"{key}: {_show(value)} is not one of the choices; use {context['expected']}"
     if kind == "string_too_short":
         return f"{key}: is empty; write the text after the colon"
+    if kind == "string_too_long":
+        return (f"{key}: {len(str(value).strip()):,} characters is more than the "
+                f"{context['max_length']:,} it may have; shorten it, and say the rest in the text")
     if kind == "too_short":
         return f"{key}: needs at least one item"
     if kind == "string_type" and isinstance(value, dict):
@@ -179,16 +191,6 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
     if kind in ("dict_type", "model_type"):
         return f"{key}: expected a group of keys, found {_show(value)}"
     return f"{key}: {detail['msg']}"
-
-
-def _format_location(location: Location) -> str:
-    parts: list[str] = []
-    for part in location:
-        if isinstance(part, int):
-            parts.append(f"item {part + 1}")
-        else:
-            parts.append(str(part))
-    return " > ".join(parts) if parts else "(top)"
 
 
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...], otherwise: str) -> str:

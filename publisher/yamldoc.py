@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from publisher.characters import control_message, control_problem, first_control
 from publisher.errors import Problem
 from publisher.limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, YAML_TOO_DEEP, file_too_big
 
@@ -41,6 +42,12 @@ class YamlDocument:
         return self.first_line
 
 
+def format_location(location: Location) -> str:
+    """A place in a document as an author reads it: `versions > item 1 > entries`."""
+    parts = [f"item {part + 1}" if isinstance(part, int) else str(part) for part in location]
+    return " > ".join(parts) if parts else "(top)"
+
+
 class YamlProblem(Exception):
     """Raised inside this module; turned into a Problem by `parse_mapping`."""
 
@@ -50,10 +57,16 @@ class YamlProblem(Exception):
         self.message = message
 
 
-def read_text(path: Path, shown_as: str,
-              limit: int = MAX_YAML_BYTES) -> tuple[str | None, Problem | None]:
+def read_text(path: Path, shown_as: str, limit: int = MAX_YAML_BYTES,
+              within: Path | None = None) -> tuple[str | None, Problem | None]:
     """Read a UTF-8 text file of at most `limit` bytes, accepting a byte-order mark and
-    Windows line endings. A bigger file is not read past its limit."""
+    Windows line endings. A bigger file is not read past its limit, a file with a control
+    character (see `characters`) is refused, and with `within` (the site's folder) so is a
+    file that is a symbolic link to a place outside it, or inside a folder that is."""
+    if within is not None:
+        outside = outside_folder(path, within)
+        if outside is not None:
+            return None, Problem(shown_as, None, outside)
     try:
         with path.open("rb") as file:
             raw = file.read(limit + 1)
@@ -72,7 +85,22 @@ def read_text(path: Path, shown_as: str,
             "the file is not UTF-8 text; save it again as UTF-8 (in Word or Notepad: Save As, "
             "Encoding: UTF-8)",
         )
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    control = control_problem(text)
+    if control is not None:
+        return None, Problem(shown_as, control[0], control[2])
+    return text, None
+
+
+def outside_folder(path: Path, folder: Path) -> str | None:
+    """Why `path` may not be read as a source of the site at `folder`: it leads out of it
+    through a symbolic link (the file, or a folder on the way). None if it does not."""
+    real = path.resolve()
+    if real.is_relative_to(folder.resolve()):
+        return None
+    return (f"leads outside the site, to {real}, through a symbolic link; publisher reads "
+            "only files inside the site's folder, so copy the file into the site instead of "
+            "linking to it")
 
 
 def parse_mapping(text: str, path: str,
@@ -158,6 +186,11 @@ def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
                           "write the value out in full")
     seen.add(id(node))
     if isinstance(node, yaml.ScalarNode):
+        control = first_control(node.value)
+        if control is not None:  # a YAML escape ("\a", "\x01"): raw ones are refused on reading
+            line = document.first_line + node.start_mark.line
+            raise YamlProblem(line, f"{format_location(location)}: "
+                              f"{control_message(control[0])}")
         return node.value
     if isinstance(node, yaml.SequenceNode):
         items = []

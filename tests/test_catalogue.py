@@ -66,3 +66,15 @@ def test_a_new_contact_leaves_published_issues_untouched(sample, run):
     result = run("build", "--frozen", "--format", "html", cwd=sample)
     assert result.exit_code == 0, result.output
     assert "access@example.org" in (sample / "output/accessibility.html").read_text()
+
+
+def test_links_to_issues_with_spaces_and_accents_in_their_names_are_encoded(site, run):
+    issue = site / "issues/bulletin/2024-03-issue-7.md"
+    issue.rename(issue.with_name("2024-03 issue 7 é.md"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/bulletin/2024-03 issue 7 é.html").is_file()
+    for page, prefix in (("index.html", "bulletin/"), ("bulletin/index.html", "")):
+        html = (site / "output" / page).read_text()
+        assert f'href="{prefix}2024-03%20issue%207%20%C3%A9.html"' in html
+        assert "issue 7 é.html\"" not in html

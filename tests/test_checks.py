@@ -428,3 +428,19 @@ def test_publish_refuses_an_issue_with_unsafe_html(site, run):
     assert result.exit_code == 1
     assert "this <script> element is removed from the issue" in result.output
     assert "status: draft" in (site / "issues/bulletin/2024-06-issue-8.md").read_text()
+
+
+def test_html_in_a_plain_text_field_is_shown_as_written_and_not_called_removed(site, run):
+    """A `text` field is never read as Markdown or HTML: its <script> is shown as the words
+    it is, so saying that it "is removed" would be untrue."""
+    block = site / "blocks/quote/why-review.yml"
+    block.write_text(block.read_text().replace(
+        "Reviews exist", "Reviews <script>alert(1)</script> exist"))
+    issue = site / "issues/bulletin/2024-03-issue-7.md"
+    issue.write_text(issue.read_text() + "\n[[why-review]]\n")
+    result = run("check", cwd=site)
+    assert "unsafe-html" not in result.stdout, result.stdout
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    page = (site / "output/bulletin/2024-03-issue-7.html").read_text()
+    assert "Reviews &lt;script&gt;alert(1)&lt;/script&gt; exist" in page
+    assert "<script>" not in page

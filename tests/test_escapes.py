@@ -117,3 +117,26 @@ def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+@pytest.mark.parametrize("source, linked", [
+    ("issues/bulletin/2024-06-issue-8.md", "secret.md"),
+    ("blocks/quote/secret.yml", "secret.yml"),
+    ("templates/newsletter/issue.html", "secret.html"),
+    ("issues/bulletin/series.yml", "secret.yml"),
+])
+def test_a_source_linked_from_outside_the_site_is_refused_unread(site, run, outside, source,
+                                                                 linked):
+    """Issues, blocks, templates and settings are read only from inside the site: a
+    symbolic link to a file elsewhere is an error naming it, and its text is never used."""
+    (outside / linked).write_text(MARKER + "\n")
+    target = site / source
+    target.unlink(missing_ok=True)
+    target.symlink_to(outside / linked)
+    for command in ("build", "check"):
+        result = run(command, cwd=site)
+        assert result.exit_code == 1, result.output
+        assert (f"{source}: leads outside the site, to {outside / linked}, through a symbolic "
+                "link") in result.output.replace(f"{source}:1:1: error:", f"{source}:")
+        assert MARKER not in result.output
+    assert not (site / "output").exists()

@@ -9,13 +9,17 @@ import time
 import zlib
 
 import pytest
+from pypdf import PdfReader
 
 from publisher.limits import (
     MAX_HTML_NESTING,
     MAX_IMAGE_BYTES,
     MAX_ISSUE_BYTES,
     MAX_NESTING,
+    MAX_TABLE_ROWS,
+    MAX_WORD_CHARACTERS,
     MAX_YAML_BYTES,
+    layout_size,
     markdown_containers,
     size_in_words,
 )
@@ -258,3 +262,93 @@ def test_an_image_under_the_caps_is_used(site, run):
     picture_issue(site, png_header(7_000, 7_000))
     result = run("build", "--format", "html", cwd=site)
     assert result.exit_code == 0, result.output
+
+
+# How much an issue asks to be laid out ---------------------------------------------------
+
+def table(rows: int) -> str:
+    rows_text = "".join(f"| {n} | f{n} |\n" for n in range(rows))
+    return "| Theme | Finding |\n| --- | --- |\n" + rows_text
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_a_table_of_fifty_thousand_rows_is_refused_at_once(site, run, command):
+    # 700 KB, under the 1 MB cap: this once ran for over 20 minutes and took 3 GB.
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n# Audit\n\n" + table(50_000))
+    result = run(command, cwd=site)
+    assert result.exit_code == 1
+    message = (f"{ISSUE}:{BODY + 4 + MAX_TABLE_ROWS}: the text has 50,000 table rows, more "
+               f"than the {MAX_TABLE_ROWS} publisher lays out in an issue; publish a table that "
+               "long as a spreadsheet and link to it, or shorten it")
+    if command == "build":
+        assert result.stderr.splitlines()[0] == message
+    else:
+        where, _, rest = message.partition(": ")
+        assert f"{where}:1: error: {rest} [issue]" in result.stdout.splitlines()
+    assert not (site / "output").exists()
+
+
+def test_an_issue_at_the_caps_is_built(site, run):
+    paragraph = "word " * 30 + "\n\n"
+    body = "# Audit\n\n" + table(MAX_TABLE_ROWS) + "\n" + paragraph * 600
+    size, crossed = layout_size(body)
+    assert size.table_rows == MAX_TABLE_ROWS and not crossed
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n" + body)
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/bulletin/2024-06-issue-8.html").read_text().count("<tr>") == 301
+
+
+@pytest.mark.parametrize("body, measure", [
+    (("word " * 200 + "\n\n") * 101, "is 100,899 characters long, more than the 100,000"),
+    ("".join(f"- item {n}\n" for n in range(1_001)),
+     "makes 1,001 paragraphs, headings, list items and other elements, more than the 1,000"),
+    ("".join(f"# Article {n}\n\n" for n in range(251)), "makes 1,004 paragraphs"),
+])
+def test_too_much_text_or_too_many_elements(site, run, body, measure):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n" + body)
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1
+    assert f"the text {measure}" in result.stderr
+
+
+def test_an_issue_with_its_blocks_is_measured_whole(site, run):
+    block = site / "blocks/findings/audit.yml"
+    rows = "".join(f"      | {n} | f{n} |\n" for n in range(200))
+    block.write_text("title: Audit\nversions:\n  - from: 2020-01-01\n    report: An audit\n"
+                     "    publisher: The board\n    year: 2020\n    summary: |\n"
+                     "      | Theme | Finding |\n      | --- | --- |\n" + rows)
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\n[[audit]]\n\n[[audit | heading: Again]]\n")
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 1, result.output
+    assert result.stderr.splitlines()[0] == (
+        f"{ISSUE}: with the blocks it places, the issue has 400 table rows, more than the "
+        f"{MAX_TABLE_ROWS} publisher lays out in an issue; publish a table that long as a "
+        "spreadsheet and link to it, or shorten it")
+
+
+def test_pictures_pasted_in_are_not_text():
+    picture = "![A chart](data:image/png;base64," + "A" * 200_000 + ")\n"
+    assert layout_size(picture)[0].characters < 20
+
+
+def test_a_word_longer_than_a_line_can_hold(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nA code: " + "x" * 20_000 + " ends here.\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert (f"{ISSUE}:{BODY}:1: error: the text has a word of 20,000 characters with no space "
+            f"in it, more than the {MAX_WORD_CHARACTERS} publisher lays out; break it with "
+            "spaces, or, for a web address, link to a shorter one (the page that lists it, say) "
+            "[issue]") in result.stdout.splitlines()
+
+
+def test_a_long_word_wraps_inside_the_page_in_print(site, run):
+    word = "x" * MAX_WORD_CHARACTERS
+    write_issue(site, "2024-06-issue-8.md", HEAD + f"\nA code: {word} ends here.\n")
+    result = run("build", "--format", "pdf", "issues/bulletin/2024-06-issue-8.md", cwd=site)
+    assert result.exit_code == 0, result.output
+    reader = PdfReader(site / "output/bulletin/2024-06-issue-8.pdf")
+    text = "".join(page.extract_text() for page in reader.pages)
+    lines = [line for line in text.splitlines() if "xxxx" in line]
+    assert len(lines) > 5  # broken over lines of the column, not run off the page
+    assert sum(line.count("x") for line in lines) == MAX_WORD_CHARACTERS

@@ -184,3 +184,28 @@ def test_placed_blocks_are_made_by_our_templates_and_kept_as_they_are():
     body = render_markdown("Intro.\n\n[[duty-team]]\n",
                            [EmbeddedBlock(line="[[duty-team]]", html=made)])
     assert made in body.html
+
+
+def test_the_linear_inline_processor_renders_as_python_markdown_does(monkeypatch):
+    """Our linear-time copy of Python-Markdown's inline processor (LinearInlineExtension)
+    gives the same page as Python-Markdown's own, on text with every kind of inline markup,
+    tails after inline elements, raw HTML, lists, tables, footnotes and typographic quotes."""
+    from publisher import markdown as ours
+
+    text = "\n\n".join([
+        "# An article {.panel}",
+        "Some *emphasis*, **strong** text, `code`, a [link](https://example.org/ \"t\"), an "
+        "![image](chart.png) and <team@example.gov.uk>; \"quotes\" -- and dashes... done.",
+        "- one *a* tail\n- two **b** tail\n    - nested [c](https://x.org) tail\n- three",
+        "| A | B |\n| --- | --- |\n| *x* tail | [y](https://y.org) tail |\n| `z` | w |",
+        "> A *quoted* line with a footnote[^1].\n> And <abbr title=\"T\">T</abbr> tail.",
+        "<div class=\"box\">Raw *HTML* block</div>",
+        "Text with <em>inline</em> HTML and &amp; entities &copy; tail.",
+        "[^1]: The *note* itself.",
+    ])
+    linear = ours.render_markdown(text)
+    monkeypatch.setattr(ours.LinearInlineExtension, "extendMarkdown", lambda self, md: None)
+    stock = ours.render_markdown(text)
+    assert linear.html == stock.html
+    assert "<em>" in linear.html and "&ldquo;" in linear.html
+

@@ -102,7 +102,8 @@ def test_a_build_refuses_a_link_in_the_output_folder_that_leads_out(site, run, t
     (site / "output" / link).parent.mkdir(parents=True, exist_ok=True)
     (site / "output" / link).symlink_to(elsewhere)
     before = snapshot(site)
-    result = run("build", "--format", output_format, cwd=site)
+    # --force: an output folder without a build record is refused before anything else.
+    result = run("build", "--force", "--format", output_format, cwd=site)
     assert result.exit_code == 1
     assert f"output/{link} is a link to {elsewhere}, outside the output folder" in result.stderr
     assert "Traceback" not in result.stderr
@@ -123,25 +124,32 @@ def test_an_image_outside_the_output_folder_is_not_written(site, run):
     assert snapshot(site) == before
 
 
-def test_an_issue_named_with_dots_stays_inside(site, run):
+def test_an_issue_named_with_dots_is_hidden_and_never_written(site, run):
     text = (site / ISSUE).read_text()
     for number, name in ((8, "...md"), (9, "..md")):
         write_issue(site, name, text.replace("number: 7", f"number: {number}")
                     .replace("2024-03-01", f"2024-0{number - 2}-01"))
     result = run("build", "--format", "html", cwd=site)
-    assert result.exit_code == 0, result.output
-    assert {"bulletin/...html", "bulletin/..html", "bulletin/2024-03-issue-7.html"} <= set(
-        snapshot(site / "output"))
+    assert result.exit_code == 0, result.output  # hidden files, as an editor's, are not issues
+    assert "bulletin/2024-03-issue-7.html" in snapshot(site / "output")
+    assert not [name for name in snapshot(site / "output") if name.startswith("bulletin/..")]
     assert sorted(path.name for path in site.parent.iterdir()) == ["site"]
+    result = run("build", "--format", "html", "issues/bulletin/..md", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("issues/bulletin/..md: an issue's file cannot start with "
+                                    "'.': such names are hidden")
 
 
-def test_a_series_folder_linked_from_elsewhere_is_not_written_to(site, run, tmp_path):
+def test_a_series_folder_linked_from_elsewhere_is_refused_not_written_to(site, run, tmp_path):
     shared = tmp_path / "shared-series"
     (site / "issues" / "bulletin").rename(shared)
     (site / "issues" / "bulletin").symlink_to(shared)
     sources = snapshot(shared)
     result = run("build", "--format", "html", cwd=site)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(
+        f"issues/bulletin/series.yml: leads outside the site, to {shared}/series.yml, through a "
+        "symbolic link; publisher reads only files inside the site's folder")
     assert snapshot(shared) == sources
     assert sorted(path.name for path in tmp_path.iterdir()) == ["shared-series", "site"]
 
@@ -246,7 +254,7 @@ def test_a_full_disk_or_a_read_only_folder_is_one_clear_line(site, run, monkeypa
         f"Error: cannot write output/bulletin/2024-03-issue-7.html: {said}, or build into "
         "another folder with --output\n")
     assert leftovers(site / "output") == []
-    assert not (site / "output/.publisher/builds.json").exists()  # it records nothing
+    assert read_state(site / "output").records == {}  # it records nothing
 
 
 def test_a_disk_that_fills_while_writing_leaves_no_temporary_file(site, run, monkeypatch):
@@ -279,7 +287,7 @@ def test_a_disk_that_fills_while_writing_leaves_no_temporary_file(site, run, mon
     assert result.exit_code == 1
     assert ": the disk is full; free some space and run it again" in result.stderr
     assert leftovers(output) == []
-    assert not (output / ".publisher/builds.json").exists()
+    assert read_state(output).records == {}
 
 
 def test_ctrl_c_between_writes_records_nothing_it_did_not_write(site, run, monkeypatch):
@@ -288,7 +296,7 @@ def test_ctrl_c_between_writes_records_nothing_it_did_not_write(site, run, monke
     assert result.exit_code == 130
     assert result.stderr == "publisher: interrupted; nothing half-written was left\n"
     assert leftovers(site / "output") == []
-    assert not (site / "output/.publisher/builds.json").exists()
+    assert read_state(site / "output").records == {}
     monkeypatch.undo()
     assert run("build", "--format", "html", cwd=site).exit_code == 0  # and the next one builds
 
@@ -318,3 +326,18 @@ def test_an_unwritable_output_folder_is_named(site, run, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write {blocked}/output/.publisher/lock: ")
     assert "Traceback" not in result.stderr
+
+
+def test_a_folder_of_other_files_is_built_into_only_when_forced(site, run, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "notes.txt").write_text("mine\n")
+    result = run("build", "--format", "html", "--output", str(home), cwd=site)
+    assert result.exit_code == 2
+    assert "already holds files that publisher did not write" in result.stderr
+    assert sorted(path.name for path in home.iterdir()) == ["notes.txt"]
+    assert run("build", "--format", "html", "--output", str(home), "--force",
+               cwd=site).exit_code == 0
+    assert (home / "notes.txt").read_text() == "mine\n"
+    # From then on it is publisher's folder, with its record: no --force needed.
+    assert run("build", "--format", "html", "--output", str(home), cwd=site).exit_code == 0

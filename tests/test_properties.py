@@ -98,3 +98,46 @@ def test_random_markdown_bodies_build_or_are_refused_cleanly(site, body):
 @given(raw=st.binary(max_size=200))
 def test_random_bytes_as_an_issue_are_refused_cleanly(site, raw):
     build_once(site, ISSUE, b"---\n" + raw)
+
+
+#: Characters that are not text, or cannot be seen, and YAML's escapes for them.
+CONTROLS = [chr(code) for code in [*range(0, 9), 11, 12, *range(14, 32), *range(127, 160)]]
+INVISIBLE = ["\u202a", "\u202b", "\u202d", "\u202e", "\u2066", "\u2069", "\u200b", "\u2060",
+             "\ufeff", "\u200e", "\u200f", "\u200d"]
+ESCAPES = ["\\a", "\\b", "\\e", "\\0", "\\x01", "\\x1b", "\\x7f", "\\x85", "\\u202e",
+           "\\u200b", "\\uFFFE", "\\t", "\\n", "\\\\", '\\"', "\\N", "\\_", "\\L"]
+quoted = st.lists(st.one_of(st.sampled_from(ESCAPES), st.sampled_from(INVISIBLE),
+                            st.text(alphabet="abc é", max_size=5)), max_size=8).map("".join)
+raw = st.text(alphabet=st.one_of(st.sampled_from(CONTROLS + INVISIBLE),
+                                 st.sampled_from("abc é:-")), max_size=20)
+
+
+@PROFILE
+@given(title=quoted, summary=raw, keyword=quoted, body=raw)
+def test_control_and_invisible_characters_never_reach_a_feed(site, title, summary, keyword,
+                                                             body):
+    """Written raw or as YAML escapes, in the front matter or the body: the issue is refused
+    with a PublisherError, or built with feeds that are well-formed XML and pages without a
+    control character."""
+    from xml.etree import ElementTree
+
+    issue = (f'---\ntitle: "A {title}"\nnumber: 7\ndate: 2024-03-01\nstatus: published\n'
+             f"summary: A {summary}\nkeywords: [\"{keyword}\"]\n---\n\n# A heading\n\n"
+             f"Text {body}.\n")
+    target = site / ISSUE
+    original = target.read_bytes()
+    target.write_text(issue, encoding="utf-8")
+    output = Path(tempfile.mkdtemp(prefix="publisher-property-"))
+    try:
+        try:
+            build(site, formats=("html",), output_folder=output, force=True)
+        except PublisherError:
+            assert not (output / PAGE).exists()
+        else:
+            for feed in output.rglob("feed.xml"):
+                ElementTree.parse(feed)  # raises on a character XML forbids
+            page = (output / PAGE).read_text(encoding="utf-8")
+            assert not any(character in page for character in CONTROLS)
+    finally:
+        target.write_bytes(original)
+        shutil.rmtree(output)

@@ -61,8 +61,9 @@ BROKEN = {
         "with the same mark"),
     "control character": (
         front(summary="What to do\x07 next."),
-        f"{NEW}:6: the invisible character U+0007 cannot be used here; delete it (it often "
-        "comes with pasted text)"),
+        f"{NEW}:6: the control character U+0007 BELL is not text and would break the archive's "
+        "feeds; delete it (it comes with text pasted from some programs, or from a YAML escape "
+        "such as \"\\a\" or \"\\x01\")"),
     "number in words": (
         front(number="eight"),
         f"{NEW}:3: number: 'eight' is not a whole number; write it in figures, for example 3"),
