@@ -266,7 +266,8 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
             if target is not None:
                 images.append((target, resources.source_for(target)))
         except ResourceRefused as refusal:
-            raise RenderError(refusal.problem.message, path=page.issue.shown) from None
+            raise RenderError(refusal.reasons[0], path=page.issue.shown,
+                              more=refusal.reasons[1:]) from None
     page_count, warnings, remote = None, [], {}
     linked = resources.linked_files(page.html, page.path)
     if "pdf" in formats:
@@ -328,7 +329,7 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
             rendered = render_issue(page, formats, resources, reader, task.blocks)
             return replace(rendered, checked=checked)
         except RenderError as error:
-            return [error.problem]
+            return error.problems
 
     results: dict[int, Rendered] = {}
     problems = []
