@@ -130,7 +130,7 @@ CASES: list[Case] = [
     Case("an image on the internet", issue("\n![A chart](https://example.org/chart.png)\n"),
          BUILD, 1, "{issue}: https://example.org/chart.png: addresses on the internet cannot be used in a page; save the file inside the site and refer to it there (or build with --allow-remote to fetch an https:// image)"),
     Case("a symbolic link out of the site", issue("\n![Picture](picture.png)\n"), BUILD, 1,
-         "{issue}: issues/bulletin/picture.png is outside the site; a page may use only files inside the site's own folders", links={"issues/bulletin/picture.png": "/etc/hostname"}),
+         "{issue}:9: issues/bulletin/picture.png is outside the site; a page may use only files inside the site's own folders", links={"issues/bulletin/picture.png": "/etc/hostname"}),
     Case("a file attached to the PDF",
          issue('\n<p><link rel="attachment" href="../../site.yml"></p>\n'), BUILD, 1, '{issue}:9: a file cannot be attached to the PDF (rel="attachment"); link to it instead, so readers see what they open'),
     Case("silencing the attachment error", front("silence: [attachment]\n"), BUILD, 1, '{issue}:2: silence: \'attachment\' is an error, not a warning, and cannot be silenced: a file attached to the PDF (rel="attachment"), which would hide a file inside it'),
@@ -165,7 +165,7 @@ CASES: list[Case] = [
     Case("YAML nested too deep", front("keywords: " + "[" * 60 + "]" * 60 + "\n"), BUILD, 1,
          "{issue}:2: lists and keys are nested more than 40 deep here, one inside another; publisher reads at most that many levels; write them less deep"),
     Case("an image of too many pixels", issue("\n![A huge picture](huge.png)\n") | {
-        "issues/bulletin/huge.png": huge_png()}, BUILD, 1, "{issue}: issues/bulletin/huge.png is 900 million pixels, more than the 50 million pixels an image may have; save it smaller (2,000 pixels across is plenty for a page)"),
+        "issues/bulletin/huge.png": huge_png()}, BUILD, 1, "{issue}:9: issues/bulletin/huge.png is 900 million pixels, more than the 50 million pixels an image may have; save it smaller (2,000 pixels across is plenty for a page)"),
     Case("a character the fonts lack", issue("\nA star: \u2605.\n"), BUILD, 0, "{issue}: warning: the character '★' (U+2605 BLACK STAR) is not in the fonts of this house style; it may print as an empty box or in a system font; use another character or add a font that has it",
          nothing_written=False),
     # Command line
