@@ -36,6 +36,11 @@ MEDIA_TYPES = {
     ".webp": "image/webp",
 }
 
+#: Said of a file a page asks for whose name is not an image's, a stylesheet's or a font's.
+NOT_LOADABLE = ("is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG "
+                "images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it "
+                "again as PNG, JPEG or SVG")
+
 
 class ResourceRefused(PublisherError):
     """A page asked for a file it may not have, or cannot use. `reasons` are every reason
@@ -91,10 +96,7 @@ class SiteResources:
             raise ResourceRefused(f"{shown} does not exist; check the name and the folder")
         if candidate.suffix.lower() not in MEDIA_TYPES:
             # It would be copied beside the page as it is (an .html file would be a page).
-            raise ResourceRefused(f"{shown} is not an image publisher can use (a page shows "
-                                  "PNG, JPEG, GIF, WebP and SVG images, named .png, .jpg, "
-                                  ".jpeg, .gif, .webp or .svg); save or export it again as "
-                                  "PNG, JPEG or SVG")
+            raise ResourceRefused(f"{shown} {NOT_LOADABLE}")
         problems = image_problems(real, shown, self.site_root, named=candidate)
         if problems:
             raise ResourceRefused(*problems)
