@@ -288,7 +288,8 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
             if target is not None:
                 images.append((target, resources.source_for(target)))
         except ResourceRefused as refusal:
-            raise RenderError(refusal.problem.message, path=page.issue.shown) from None
+            raise RenderError(refusal.reasons[0], path=page.issue.shown,
+                              more=refusal.reasons[1:]) from None
     page_count, warnings, remote = None, [], {}
     linked = resources.linked_files(page.html, page.path)
     if "pdf" in formats:
@@ -352,7 +353,7 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
             return replace(rendered, checked=checked, warnings=[
                 warning for warning in rendered.warnings if warning.code not in silenced])
         except RenderError as error:
-            return [error.problem]
+            return error.problems
 
     results: dict[int, Rendered] = {}
     problems = []

@@ -37,7 +37,7 @@ from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.pages import PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather
-from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
+from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE, ResourceRefused, SiteResources
 from publisher.sanitise import (
     address_removal,
     attribute_removals,
@@ -78,6 +78,9 @@ ERRORS: dict[str, str] = {
                    "and not marked decorative",
     "attachment": "a file attached to the PDF (rel=\"attachment\"), which would hide a file "
                   "inside it",
+    "bad-image": "an image file the build refuses: not the image its name says, too big, "
+                 "outside the site, or an SVG with a script, an event handler, HTML or a "
+                 "reference outside the site",
 }
 #: The environment variable naming the deny-list file, when --deny-list is not given.
 DENY_LIST_VARIABLE = "PUBLISHER_DENY_LIST"
@@ -352,7 +355,7 @@ def _page(maker: PageMaker, planned: PlannedIssue | None, problems: list[Problem
     try:
         return maker.render(planned.issue, planned.blocks).html
     except RenderError as error:
-        problems.append(error.problem)
+        problems.extend(error.problems)
         return None
 
 
@@ -595,7 +598,8 @@ def _target_warnings(shown: str, line: int, column: int, target: str, site: Site
                      issue: Issue | None, ids: set[str] | None,
                      image: bool = False) -> Iterator[Problem]:
     """A link's (or, with `image`, an image's) target that is missing. A missing image is
-    an error, as the build cannot lay out the page without it."""
+    an error, as the build cannot lay out the page without it; so is an image file the build
+    would refuse."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target:
         return
@@ -615,6 +619,25 @@ def _target_warnings(shown: str, line: int, column: int, target: str, site: Site
                            f"{parts.path} is not in the site; check the name, and put the file "
                            f"beside the issue in issues/{issue.series.slug}/")
         yield replace(problem, severity="error") if image else problem
+    elif image:
+        yield from _image_file_problems(shown, line, column, target, site, issue)
+
+
+def _image_file_problems(shown: str, line: int, column: int, target: str, site: Site,
+                         issue: Issue) -> Iterator[Problem]:
+    """An error for each reason the build would refuse the image file at `target`, found as
+    the build finds them (`SiteResources.source_for`): not an image, not the kind its name
+    says, too big, or an SVG holding more than a picture."""
+    output = (site.root / site.settings.output).resolve()
+    resources = SiteResources(site.root, output, site.styles_folder, site.issues_folder,
+                              site.settings.archive_address)
+    try:
+        path = resources.page_reference(output / issue.series.slug / "page.html", target)
+        if path is not None:
+            resources.source_for(path)
+    except ResourceRefused as refusal:
+        for reason in refusal.reasons:
+            yield Problem(shown, line, reason, column=column, code="bad-image")
 
 
 def _climbs_out(issue: Issue, path: str) -> bool:

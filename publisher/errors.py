@@ -81,7 +81,14 @@ class ContentError(PublisherError):
 
 
 class RenderError(PublisherError):
-    """A template, stylesheet or resource that could not be turned into a page."""
+    """A template, stylesheet or resource that could not be turned into a page. `problems`
+    are all that were found at once (an SVG image may have several), the first of them its
+    message, each at `path` and `line`."""
+
+    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
+                 more: Iterable[str] = ()):
+        super().__init__(message, path=path, line=line)
+        self.problems = [self.problem, *(Problem(path, line, text) for text in more)]
 
 
 def reading_order(problem: Problem) -> tuple[str, int, int, str]:

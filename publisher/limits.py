@@ -387,43 +387,117 @@ def too_much(measure: str, size: LayoutSize, whole: str = "") -> str:
             "split it into two issues, or link to a document that holds the rest")
 
 
-def image_problem(path: Path, shown: str) -> str | None:
-    """Why the image file at `path` is too big to use, or None (also for a file that is not
-    an image publisher knows: WeasyPrint reports those)."""
-    suffix = path.suffix.lower()
+def image_problems(path: Path, shown: str, site_root: Path,
+                   named: Path | None = None) -> list[str]:
+    """Why the image file at `path` cannot be used, or nothing if it can: too big, not the
+    kind of image its name says (its content is checked, the first bytes for a raster
+    image), or an SVG that holds more than a picture (see `publisher.svg`). `named` is the
+    path the page uses, when `path` is reached through a symbolic link: its ending says what
+    the file must be, and an SVG's references are followed from its folder. A file whose
+    name is not an image's is not looked at."""
+    name = named or path
+    suffix = name.suffix.lower()
     if suffix not in IMAGE_SUFFIXES:
-        return None
+        return []
     size = path.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return (f"{shown} is {size_in_words(size)}, more than the "
+        return [f"{shown} is {size_in_words(size)}, more than the "
                 f"{size_in_words(MAX_IMAGE_BYTES)} an image may be; save it smaller (2,000 "
-                "pixels across is plenty for a page), as a JPEG if it is a photograph")
-    if suffix not in RASTER_SUFFIXES:
-        return None
-    pixels, dimensions = _pixels(path)
-    if pixels is not None and pixels > MAX_IMAGE_PIXELS:
-        return (f"{shown} is {dimensions}, more than the {MAX_IMAGE_PIXELS // 1_000_000} "
-                "million pixels an image may have; save it smaller (2,000 pixels across is "
-                "plenty for a page)")
-    return None
+                "pixels across is plenty for a page), as a JPEG if it is a photograph"]
+    header = _raster_header(path)
+    if suffix == ".svg":
+        return _svg_problems(path, name, shown, site_root, header)
+    if header.pixels is not None and header.pixels > MAX_IMAGE_PIXELS:
+        return [f"{shown} is {header.dimensions}, more than the "
+                f"{MAX_IMAGE_PIXELS // 1_000_000} million pixels an image may have; save it "
+                "smaller (2,000 pixels across is plenty for a page)"]
+    return _raster_problems(path, name, shown, header)
 
 
-def _pixels(path: Path) -> tuple[int | None, str]:
-    """The pixel count of a raster image and its size in words, from its header alone."""
+#: The raster images a page may show, as Pillow names them (an MPO is a phone camera's
+#: JPEG), each with the ending of its name.
+RASTER_FORMATS = {"PNG": ".png", "JPEG": ".jpg", "MPO": ".jpg", "GIF": ".gif", "WEBP": ".webp"}
+_KINDS = {".png": "a PNG", ".jpg": "a JPEG", ".jpeg": "a JPEG", ".gif": "a GIF",
+          ".webp": "a WebP", ".svg": "an SVG"}
+_EXPORT_AGAIN = "save or export it again as PNG, JPEG or SVG"
+
+
+@dataclass(frozen=True)
+class _Header:
+    """What Pillow reads of a file: its format (None if Pillow cannot read it), its pixels
+    and their description, and whether the data after the header is damaged."""
+
+    format: str | None = None
+    pixels: int | None = None
+    dimensions: str = ""
+    damaged: bool = False
+
+
+def _raster_problems(path: Path, name: Path, shown: str, header: _Header) -> list[str]:
+    """A PNG, JPEG, GIF or WebP by its name that is not one of those in its content. (One
+    of them under another's name is shown all the same, by browsers and WeasyPrint.)"""
+    kind = _KINDS[name.suffix.lower()]
+    if header.format is None:
+        if _looks_like_svg(path):
+            return [f"{shown} is not {kind} image (its content is an SVG picture); rename it "
+                    f"{name.stem}.svg, and use that name in the issue"]
+        return [f"{shown} is not {kind} image (its content is not an image publisher can "
+                f"read); {_EXPORT_AGAIN}"]
+    if header.format not in RASTER_FORMATS:
+        return [f"{shown} is not {kind} image (its content is a {header.format} image, which "
+                f"web browsers do not all show); {_EXPORT_AGAIN}"]
+    if header.damaged:
+        return [f"{shown} is damaged or cut short (its {header.format} data cannot be read "
+                f"to the end); {_EXPORT_AGAIN}"]
+    return []
+
+
+def _svg_problems(path: Path, name: Path, shown: str, site_root: Path,
+                  header: _Header) -> list[str]:
+    """An SVG by its name that is a raster image in its content, or that has problems."""
+    from publisher.svg import site_files, svg_problems
+
+    if header.format is not None:
+        ending = RASTER_FORMATS.get(header.format)
+        advice = (f"rename it {name.stem}{ending}, and use that name in the issue" if ending
+                  else _EXPORT_AGAIN)
+        return [f"{shown} is not an SVG image (its content is a {header.format} image); "
+                + advice]
+    found = svg_problems(path.read_bytes(), site_files(name.parent, site_root))
+    return [problem.message(shown) for problem in found]
+
+
+def _looks_like_svg(path: Path) -> bool:
+    with path.open("rb") as file:
+        start = file.read(1024).lstrip(b"\xef\xbb\xbf \t\r\n")
+    return start.startswith(b"<") and b"<svg" in start
+
+
+def _raster_header(path: Path) -> _Header:
+    """The format and pixels of a raster image from its header, and whether its data is
+    whole (Pillow's verify: for a PNG, every chunk's checksum, without decompressing)."""
     from PIL import Image  # only when a page has an image
 
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # Pillow warns of odd files, which are reported
             with Image.open(path) as image:
                 width, height = image.size
+                pixels, found = width * height, image.format or "unknown"
+                dimensions = f"{width:,} x {height:,} pixels ({_millions(pixels)})"
+                if pixels > MAX_IMAGE_PIXELS:
+                    return _Header(found, pixels, dimensions)
+                try:
+                    image.verify()
+                except Exception:  # a damaged file: Pillow's plugins raise many kinds
+                    return _Header(found, pixels, dimensions, damaged=True)
+                return _Header(found, pixels, dimensions)
     except Image.DecompressionBombError as bomb:  # over twice Pillow's own cap
-        found = re.search(r"\((\d+) pixels\)", str(bomb))
-        pixels = int(found[1]) if found else MAX_IMAGE_PIXELS + 1
-        return pixels, f"{_millions(pixels)} pixels"
-    except (OSError, ValueError, SyntaxError):  # not an image Pillow reads
-        return None, ""
-    return width * height, f"{width:,} x {height:,} pixels ({_millions(width * height)})"
+        number = re.search(r"\((\d+) pixels\)", str(bomb))
+        pixels = int(number[1]) if number else MAX_IMAGE_PIXELS + 1
+        return _Header(None, pixels, f"{_millions(pixels)} pixels")
+    except Exception:  # not an image Pillow reads; its plugins raise many kinds on odd bytes
+        return _Header()
 
 
 def _millions(pixels: int) -> str:

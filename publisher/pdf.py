@@ -8,6 +8,7 @@ readers pass over.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 import logging
@@ -65,7 +66,12 @@ class _Refused(FatalURLFetchingError):  # type: ignore[misc]
 
 
 class SiteFetcher(URLFetcher):  # type: ignore[misc]
-    """Hands WeasyPrint the site's own files and data: URLs; refuses everything else."""
+    """Hands WeasyPrint the site's own files and data: URLs; refuses everything else.
+
+    Every refusal is kept: WeasyPrint stops at one while laying out the page, but inside
+    an SVG image it logs a warning and draws on without the file, and the build must still
+    fail.
+    """
 
     def __init__(self, resources: SiteResources):
         super().__init__(fail_on_errors=True)
@@ -73,8 +79,16 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
         self.loaded: list[Path] = []
         #: The https:// images fetched (with --allow-remote), by address.
         self.remote: dict[str, bytes] = {}
+        self.refused: list[ResourceRefused] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except _Refused as refused:
+            self.refused.append(refused.refusal)
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         local = self.resources.path_of(url)
@@ -90,7 +104,8 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
             raise _Refused(refusal) from None
         data = source.read_bytes()
         self.loaded.append(source)
-        return URLFetcherResponse(url, data, {"Content-Type": media_type(source)})
+        # The kind the page's name for the file says, which its content was checked against.
+        return URLFetcherResponse(url, data, {"Content-Type": media_type(local)})
 
     def _remote_image(self, url: str) -> URLFetcherResponse:
         """An https:// image (with --allow-remote): within the time-out and the size cap,
@@ -130,13 +145,16 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                           "; link to it instead, so readers see what they open", path=shown)
     fetcher = SiteFetcher(resources)
     with _captured_warnings() as warnings, _source_date(created):
-        try:
+        # An SVG image is drawn, and what it refers to fetched, while the PDF is written.
+        with contextlib.suppress(_Refused):  # each refusal is in fetcher.refused
             document = HTML(string=html, base_url=resources.address_of(page_path),
                             url_fetcher=fetcher).render()
-        except _Refused as refused:
-            raise RenderError(refused.refusal.problem.message, path=shown) from None
-        copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
-                  for variant in variants]
+            copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
+                      for variant in variants]
+        if fetcher.refused:
+            reasons = list(dict.fromkeys(reason for refusal in fetcher.refused
+                                         for reason in refusal.reasons))
+            raise RenderError(reasons[0], path=shown, more=reasons[1:])
     logged, glyphs = _font_warnings(document, fetcher.loaded, warnings)
     return RenderedPdf(copies=copies, page_count=len(document.pages),
                        warnings=[*(Problem(shown, None, message, severity="warning", code=code)

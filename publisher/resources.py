@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
 from publisher.errors import PublisherError, display_path
-from publisher.limits import image_problem
+from publisher.limits import image_problems
 
 ASSETS_FOLDER = "assets"
 #: The accessibility statement's page, at the top of the output folder; every page links it.
@@ -36,9 +36,19 @@ MEDIA_TYPES = {
     ".webp": "image/webp",
 }
 
+#: Said of a file a page asks for whose name is not an image's, a stylesheet's or a font's.
+NOT_LOADABLE = ("is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG "
+                "images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it "
+                "again as PNG, JPEG or SVG")
+
 
 class ResourceRefused(PublisherError):
-    """A page asked for a file it may not have."""
+    """A page asked for a file it may not have, or cannot use. `reasons` are every reason
+    found (an SVG may have several problems), the first of them its message."""
+
+    def __init__(self, reason: str, *more: str):
+        super().__init__(reason)
+        self.reasons = [reason, *more]
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,10 @@ class SiteResources:
     def source_for(self, path: Path) -> Path:
         """The site file behind `path`, an absolute path as the page sees it.
 
-        Raises ResourceRefused for anything outside the site, including through a link, and
-        for an image over the caps of `limits` (its bytes, or its pixels read from its header).
+        Raises ResourceRefused for anything outside the site, including through a link; for
+        a file that is not an image, stylesheet or font by its name; and for an image over
+        the caps of `limits` (its bytes, or its pixels read from its header), not the kind
+        of image its name says, or an SVG holding more than a picture (`publisher.svg`).
         """
         candidate = self._map_output_to_source(Path(path))
         real = candidate.resolve()
@@ -82,9 +94,12 @@ class SiteResources:
                                   "inside the site's own folders")
         if not real.is_file():
             raise ResourceRefused(f"{shown} does not exist; check the name and the folder")
-        too_big = image_problem(real, shown)
-        if too_big is not None:
-            raise ResourceRefused(too_big)
+        if candidate.suffix.lower() not in MEDIA_TYPES:
+            # It would be copied beside the page as it is (an .html file would be a page).
+            raise ResourceRefused(f"{shown} {NOT_LOADABLE}")
+        problems = image_problems(real, shown, self.site_root, named=candidate)
+        if problems:
+            raise ResourceRefused(*problems)
         return real
 
     def page_reference(self, page: Path, reference: str) -> Path | None:

@@ -16,6 +16,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from conftest import ISSUE_HEAD as HEAD
+from conftest import tiny_png
 
 ISSUE = "issues/bulletin/2024-03-issue-7.md"
 
@@ -49,6 +50,16 @@ def huge_png() -> bytes:
                                                                        zlib.crc32(kind + data))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b""))
             + chunk(b"IEND", b""))
+
+
+def svg(body: str) -> str:
+    """An SVG picture with `body` on its second line."""
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">\n{body}\n</svg>\n'
+
+
+def svg_image(body: str, name: str = "chart.svg") -> dict[str, str | bytes | None]:
+    """An issue showing the SVG picture `name`, with `body` on its second line."""
+    return issue(f"\n![A chart]({name})\n") | {f"issues/bulletin/{name}": svg(body)}
 
 
 BUILD = ("build",)
@@ -130,7 +141,7 @@ CASES: list[Case] = [
     Case("an image on the internet", issue("\n![A chart](https://example.org/chart.png)\n"),
          BUILD, 1, "{issue}: https://example.org/chart.png: addresses on the internet cannot be used in a page; save the file inside the site and refer to it there (or build with --allow-remote to fetch an https:// image)"),
     Case("a symbolic link out of the site", issue("\n![Picture](picture.png)\n"), BUILD, 1,
-         "{issue}: issues/bulletin/picture.png is outside the site; a page may use only files inside the site's own folders", links={"issues/bulletin/picture.png": "/etc/hostname"}),
+         "{issue}:9: issues/bulletin/picture.png is outside the site; a page may use only files inside the site's own folders", links={"issues/bulletin/picture.png": "/etc/hostname"}),
     Case("a file attached to the PDF",
          issue('\n<p><link rel="attachment" href="../../site.yml"></p>\n'), BUILD, 1, '{issue}:9: a file cannot be attached to the PDF (rel="attachment"); link to it instead, so readers see what they open'),
     Case("silencing the attachment error", front("silence: [attachment]\n"), BUILD, 1, '{issue}:2: silence: \'attachment\' is an error, not a warning, and cannot be silenced: a file attached to the PDF (rel="attachment"), which would hide a file inside it'),
@@ -165,7 +176,7 @@ CASES: list[Case] = [
     Case("YAML nested too deep", front("keywords: " + "[" * 60 + "]" * 60 + "\n"), BUILD, 1,
          "{issue}:2: lists and keys are nested more than 40 deep here, one inside another; publisher reads at most that many levels; write them less deep"),
     Case("an image of too many pixels", issue("\n![A huge picture](huge.png)\n") | {
-        "issues/bulletin/huge.png": huge_png()}, BUILD, 1, "{issue}: issues/bulletin/huge.png is 900 million pixels, more than the 50 million pixels an image may have; save it smaller (2,000 pixels across is plenty for a page)"),
+        "issues/bulletin/huge.png": huge_png()}, BUILD, 1, "{issue}:9: issues/bulletin/huge.png is 900 million pixels, more than the 50 million pixels an image may have; save it smaller (2,000 pixels across is plenty for a page)"),
     Case("a character the fonts lack", issue("\nA star: \u2605.\n"), BUILD, 0, "{issue}: warning: the character '★' (U+2605 BLACK STAR) is not in the fonts of this house style; it may print as an empty box or in a system font; use another character or add a font that has it",
          nothing_written=False),
     # Command line
@@ -225,6 +236,25 @@ CASES: list[Case] = [
     Case("publishing an issue with a character the fonts lack",
          {ISSUE: HEAD.replace("published", "draft") + "\nA star: \u2605.\n"}, ("publish", ISSUE), 1,
          "{issue}:1:1: warning: the character '★' (U+2605 BLACK STAR) is not in the fonts of this house style; it may print as an empty box or in a system font; use another character or add a font that has it [missing-glyph]"),
+    # Issue 15: SVG and image files
+    Case("an SVG with a script", svg_image("<script>alert(1)</script>"), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a <script> element; a bulletin's images cannot run scripts; export the picture again without scripts (in Inkscape: Save As, Plain SVG) or save it as PNG"),
+    Case("an SVG with an event handler", svg_image('<rect width="9" height="9" onclick="steal()"/>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has an event handler (onclick on <rect>), which runs a script; a bulletin's images cannot run scripts; export the picture again without scripts (in Inkscape: Save As, Plain SVG) or save it as PNG"),
+    Case("a javascript: link in an SVG", svg_image('<a href="javascript:alert(1)"><text>Go</text></a>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a javascript: address (href on <a>); a bulletin's images cannot run scripts; export the picture again without scripts (in Inkscape: Save As, Plain SVG) or save it as PNG"),
+    Case("HTML inside an SVG", svg_image('<foreignObject width="9" height="9"><p xmlns="http://www.w3.org/1999/xhtml">Hi</p></foreignObject>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a <foreignObject> element (HTML inside the picture); a bulletin's images can hold only drawing and text; export the picture again with its text as SVG text (in Inkscape: Save As, Plain SVG) or save it as PNG"),
+    Case("an SVG showing a file from the computer", svg_image('<image href="file:///etc/hostname" width="9" height="9"/>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a reference to file:///etc/hostname (href on <image>), a file outside the site; a page may use only files inside the site's own folders; put the file beside the SVG and refer to it by its name, or save the picture as PNG"),
+    Case("an SVG showing a picture from the internet", svg_image('<image href="https://example.org/logo.png" width="9" height="9"/>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a reference to https://example.org/logo.png (href on <image>), an address on the internet; a page may use only files inside the site's own folders; save the file inside the site and refer to it by its name, or save the picture as PNG"),
+    Case("an SVG showing a picture outside the site", svg_image('<image href="../../../secret.png" width="9" height="9"/>'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a reference to ../../../secret.png (href on <image>), which is outside the site; a page may use only files inside the site's own folders; put the file beside the SVG and refer to it by its name, or save the picture as PNG"),
+    Case("an SVG style loading from the internet", svg_image("<style>@import url(https://example.org/fonts.css);</style>"), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:2: the SVG has a reference to https://example.org/fonts.css (in <style>), an address on the internet; a page may use only files inside the site's own folders; save the file inside the site and refer to it by its name, or save the picture as PNG"),
+    Case("an SVG declaring entities", issue("\n![A chart](chart.svg)\n") | {"issues/bulletin/chart.svg": '<?xml version="1.0"?>\n<!DOCTYPE svg [\n<!ENTITY lol "lol">\n<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n' + svg("<text>&lol2;</text>")}, BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:3: the SVG declares entities in its DOCTYPE (<!ENTITY lol ...>); publisher does not expand entities, as a few lines of them can grow into gigabytes; export the picture again (in Inkscape: Save As, Plain SVG; in Illustrator: Export As, SVG) or save it as PNG"),
+    Case("an SVG that is not well-formed", svg_image('<rect width="9" height="9">'), BUILD, 1, "{issue}:9: issues/bulletin/chart.svg:3: the SVG is not well-formed XML (mismatched tag, column 3); open it in a drawing program and save it again, or save it as PNG"),
+    Case("a scripted SVG shown with HTML", issue('\n<p><img src="chart.svg" alt="A chart"></p>\n') | {"issues/bulletin/chart.svg": svg("<script>alert(1)</script>")}, BUILD, 1, "{issue}: issues/bulletin/chart.svg:2: the SVG has a <script> element; a bulletin's images cannot run scripts; export the picture again without scripts (in Inkscape: Save As, Plain SVG) or save it as PNG"),
+    Case("checking an SVG with a script", svg_image("<script>alert(1)</script>"), ("check",), 1, "{issue}:9:12: error: issues/bulletin/chart.svg:2: the SVG has a <script> element; a bulletin's images cannot run scripts; export the picture again without scripts (in Inkscape: Save As, Plain SVG) or save it as PNG [bad-image]", stream="stdout"),
+    Case("a text file named as a PNG", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": "Referrals rose by a third.\n"}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is not a PNG image (its content is not an image publisher can read); save or export it again as PNG, JPEG or SVG"),
+    Case("a PNG named as an SVG", issue("\n![A chart](chart.svg)\n") | {"issues/bulletin/chart.svg": tiny_png()}, BUILD, 1, "{issue}:9: issues/bulletin/chart.svg is not an SVG image (its content is a PNG image); rename it chart.png, and use that name in the issue"),
+    Case("an SVG named as a PNG", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": svg('<rect width="9" height="9"/>')}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is not a PNG image (its content is an SVG picture); rename it chart.svg, and use that name in the issue"),
+    Case("an image cut short", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": tiny_png()[:-20]}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is damaged or cut short (its PNG data cannot be read to the end); save or export it again as PNG, JPEG or SVG"),
+    Case("a file that is not an image", issue("\n![The minutes](minutes.html)\n") | {"issues/bulletin/minutes.html": "<p>The minutes.</p>\n"}, BUILD, 1, "{issue}:9: issues/bulletin/minutes.html is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it again as PNG, JPEG or SVG"),
+    Case("silencing the bad-image error", front("silence: [bad-image]\n"), BUILD, 1, "{issue}:2: silence: 'bad-image' is an error, not a warning, and cannot be silenced: an image file the build refuses: not the image its name says, too big, outside the site, or an SVG with a script, an event handler, HTML or a reference outside the site"),
 ]
 
 

