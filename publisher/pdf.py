@@ -208,11 +208,33 @@ class _Stream(weasyprint.pdf.Stream):  # type: ignore[misc]
 
 
 _build_box_tree = weasyprint.pdf.tags._build_box_tree
+#: The structure types an element may ask for with `data-pdf-tag` (WeasyPrint 70 tags by
+#: the element's name alone: an <aside> is NonStruct, and nothing is a Note).
+PDF_TAGS = frozenset({"Note", "Div", "Sect", "Part", "BlockQuote", "Caption",
+                      "Figure", "Quote", "Span", "P"})
 
 
 def _structure_without_decorative(box: Any, *args: Any) -> Iterator[Any]:
-    if not _decorative(box):
-        yield from _build_box_tree(box, *args)
+    if _decorative(box):
+        return
+    asked = _asked_tag(box)
+    for element in _build_box_tree(box, *args):
+        if asked is not None:
+            element["S"] = f"/{asked}"
+        yield element
+
+
+def _asked_tag(box: Any) -> str | None:
+    """The structure type the box's element asks for (`data-pdf-tag="Note"`): the templates
+    and Markdown components say what an element is, as its HTML name cannot. The boxes
+    WeasyPrint makes inside an element (anonymous ones) keep their own."""
+    if isinstance(box, AbsolutePlaceholder):
+        box = box._box
+    element = getattr(box, "element", None)
+    if element is None or type(box).__name__.startswith("Anonymous"):
+        return None
+    asked = element.get("data-pdf-tag")
+    return asked if asked in PDF_TAGS else None
 
 
 weasyprint.pdf.Stream = _Stream
