@@ -26,6 +26,7 @@ from publisher.validation import (
     Text,
     TextList,
     WholeNumber,
+    Why,
     parse_iso_date,
     validate_document,
 )
@@ -59,8 +60,9 @@ class FrontMatter(Schema):
 
     title: Text = Field(description="The issue's headline.",
                         json_schema_extra={"example": "Learning from serious case reviews"})
-    number: WholeNumber = Field(ge=1, description="Issue number, unique within the series.",
-                        json_schema_extra={"example": 1})
+    number: Annotated[WholeNumber, Why("issue numbers start at 1")] = Field(
+        ge=1, description="Issue number, unique within the series.",
+        json_schema_extra={"example": 1})
     date: IsoDate = Field(description="Publication date, written YYYY-MM-DD.",
                           json_schema_extra={"example": "2011-06-01"})
     status: Literal["draft", "published"] = Field(

@@ -181,6 +181,18 @@ CASES: list[Case] = [
     Case("correcting an issue never published", {ISSUE: HEAD.replace("published", "draft")
                                                   + "\nText.\n"},
          ("publish", ISSUE, "--correction", "A typo."), 1, "Error: {issue} has not been published, so it has nothing to correct; publish it first: publisher publish {issue}"),
+    # Issue 15: command line, serve and messages
+    Case("an issue number below 1", {ISSUE: HEAD.replace("number: 7", "number: -3") + "\nText.\n"},
+         BUILD, 1, "{issue}:3: number: -3 is not a positive whole number; issue numbers start at 1"),
+    Case("an issue number of 0", {ISSUE: HEAD.replace("number: 7", "number: 0") + "\nText.\n"},
+         BUILD, 1, "{issue}:3: number: 0 is not a positive whole number; issue numbers start at 1"),
+    Case("a number of ten figures", {ISSUE: HEAD.replace("number: 7", "number: 1234567890")
+                                     + "\nText.\n"}, BUILD, 1, "{issue}:3: number: 1234567890 has too many figures; publisher reads whole numbers of up to nine"),
+    Case("a block's number below zero",
+         {"blocks/findings/old-study.yml": "title: An old study\nversions:\n  - from: 2010-01-01\n"
+          "    report: A study\n    publisher: A board\n    year: 2010\n    reviews: -5\n"
+          "    sections:\n      - points: [Children were not seen.]\n"},
+         BUILD, 1, "blocks/findings/old-study.yml:7: versions > item 1 > reviews: -5 is below zero; write a whole number, 0 or more"),
 ]
 
 

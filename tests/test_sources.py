@@ -68,7 +68,14 @@ BROKEN = {
         f"{NEW}:3: number: 'eight' is not a whole number; write it in figures, for example 3"),
     "number zero": (
         front(number="0"),
-        f"{NEW}:3: number: '0' is too small; it must be 1 or more"),
+        f"{NEW}:3: number: 0 is not a positive whole number; issue numbers start at 1"),
+    "number negative": (
+        front(number="-3"),
+        f"{NEW}:3: number: -3 is not a positive whole number; issue numbers start at 1"),
+    "number too long": (
+        front(number="1234567890"),
+        f"{NEW}:3: number: 1234567890 has too many figures; publisher reads whole numbers of "
+        "up to nine"),
     "status not a choice": (
         front(status="final"),
         f"{NEW}:5: status: 'final' is not one of the choices; use 'draft' or 'published'"),
