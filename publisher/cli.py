@@ -20,7 +20,7 @@ from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
 from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
 from publisher.build import FORMATS, Format, Rendered, build
-from publisher.config import PdfVariant, Series, Site, load_site, read_site
+from publisher.config import ISSUES_FOLDER, PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
@@ -435,8 +435,7 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
       publisher verify issues/learning-review/2011-06-issue-1.md --format json
     """
     # A locked issue whose file is gone can still be named: verify reports it missing.
-    paths = [path if path.exists() or not (site_root / path).exists() else site_root / path
-             for path in issues]
+    paths = [_existing_path(path, site_root, must_exist=False) for path in issues]
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
         click.echo(verdicts_json(verdicts))
@@ -648,13 +647,33 @@ def _date_option(text: str, option: str = "--as-of") -> datetime.date:
         raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
-    """An ISSUE argument, taken from the current folder or else from the site folder."""
-    for candidate in (path, site_root / path):
-        if candidate.exists():
+def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES",
+                   must_exist: bool = True) -> Path:
+    """An ISSUE argument, taken from the current folder or else from the site folder, that
+    is in the site's issues folder (an issue of another site would be read as this one's
+    and silently left out). With `must_exist` False, a path that is not there is taken
+    as given, if it would be in the issues folder."""
+    candidates = list(dict.fromkeys([path, site_root / path]))
+    existing = [candidate for candidate in candidates if candidate.exists()]
+    if not existing and must_exist:
+        where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
+        raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
+    issues = site_root / ISSUES_FOLDER
+    for candidate in existing or candidates:
+        if _within(candidate, issues):
             return candidate
-    where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
-    raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
+    in_site = any(_within(candidate, site_root) for candidate in existing or candidates)
+    advice = ("name an issue's .md file or a series folder in it" if in_site else
+              "run publisher in its own site folder, or name that folder with --site")
+    raise click.BadParameter(f"{str(path)!r} is not in this site's issues folder "
+                             f"({issues.resolve()}); {advice}", param_hint=hint)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, as written (`..` taken away) or with
+    symbolic links followed."""
+    written = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+    return written or path.resolve().is_relative_to(folder.resolve())
 
 
 def main() -> None:

@@ -248,7 +248,7 @@ def _issue_files(site: Site, paths: list[Path] | None,
         for candidate in candidates:
             series = _series_of(site, candidate)
             if series is None:
-                if not _has_broken_settings(candidate.parent):
+                if not _has_broken_settings(site, candidate.parent):
                     problems.append(_not_in_a_series(site, candidate))
             elif candidate.suffix != ".md":
                 problems.append(Problem(site.shown(candidate), None,
@@ -278,9 +278,11 @@ def _series_of(site: Site, issue_path: Path) -> Series | None:
     return None
 
 
-def _has_broken_settings(folder: Path) -> bool:
-    """A folder with a series.yml the site could not load: its error is reported already."""
-    return (folder / SERIES_FILE).is_file()
+def _has_broken_settings(site: Site, folder: Path) -> bool:
+    """A series folder of this site with a series.yml the site could not load: its error is
+    reported already. (A folder of another site's is not this site's to load.)"""
+    return (folder.parent == site.issues_folder.resolve()
+            and (folder / SERIES_FILE).is_file())
 
 
 def _not_in_a_series(site: Site, path: Path, folder: bool = False) -> Problem:
@@ -289,7 +291,7 @@ def _not_in_a_series(site: Site, path: Path, folder: bool = False) -> Problem:
     try:
         relative = path.relative_to(site.issues_folder.resolve())
     except ValueError:
-        return Problem(shown, None, "is not in a series folder; issues live in "
+        return Problem(shown, None, "is not in this site's issues folder; issues live in "
                        "issues/<series>/, next to the series' series.yml")
     if len(relative.parts) > 2:
         return Problem(shown, None, "is in a subfolder; issues live directly in their series "

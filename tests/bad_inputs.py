@@ -193,6 +193,9 @@ CASES: list[Case] = [
           "    report: A study\n    publisher: A board\n    year: 2010\n    reviews: -5\n"
           "    sections:\n      - points: [Children were not seen.]\n"},
          BUILD, 1, "blocks/findings/old-study.yml:7: versions > item 1 > reviews: -5 is below zero; write a whole number, 0 or more"),
+    Case("an issue of another site", {"../elsewhere/issues/bulletin/2024-03-issue-7.md": HEAD + "\nText.\n"},
+         ("build", "../elsewhere/issues/bulletin/2024-03-issue-7.md"), 2, "Error: Invalid value for ISSUES: '../elsewhere/issues/bulletin/2024-03-issue-7.md' is not in this site's issues folder (SITE/issues); run publisher in its own site folder, or name that folder with --site"),
+    Case("checking a file that is not in issues/", {}, ("check", "site.yml"), 2, "Error: Invalid value for PATHS: 'site.yml' is not in this site's issues folder (SITE/issues); name an issue's .md file or a series folder in it"),
 ]
 
 
