@@ -18,7 +18,15 @@ import click
 
 from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
-from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
+from publisher.blocks import (
+    LISTED_VERSIONS,
+    Block,
+    BlockLibrary,
+    BlockUse,
+    ResolutionError,
+    find_uses,
+    yaml_text,
+)
 from publisher.build import FORMATS, Format, Rendered, build
 from publisher.config import ISSUES_FOLDER, PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
@@ -486,13 +494,28 @@ def blocks_command(ctx: click.Context) -> None:
     rows = [("KIND", "NAME", "VERSIONS", "USED BY")]
     for block in sorted(library.blocks.values(), key=lambda b: (b.kind.name, b.name)):
         count = len(issues_using.get(block.name, ()))
-        rows.append((block.kind.name, block.name,
-                     "; ".join(v.describe() for v in block.versions),
+        rows.append((block.kind.name, block.name, _versions_cell(block),
                      f"{count} issue{'s' if count != 1 else ''}"))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
                    + "  " + row[3])
+
+
+#: The widest the VERSIONS column of 'publisher blocks' grows: three dated versions.
+VERSIONS_WIDTH = 62
+
+
+def _versions_cell(block: Block) -> str:
+    """The versions of `block` for the listing: all of them where they fit in VERSIONS_WIDTH,
+    or else the count, the first and the latest (cut with '…' if even that is too wide)."""
+    versions = block.versions
+    if len(versions) <= LISTED_VERSIONS:
+        every = "; ".join(version.describe() for version in versions)
+        if len(every) <= VERSIONS_WIDTH:
+            return every
+    cell = f"{len(versions):,} versions: {versions[0].describe()} … {versions[-1].describe()}"
+    return cell if len(cell) <= VERSIONS_WIDTH else cell[:VERSIONS_WIDTH - 1] + "…"
 
 
 @blocks_command.command("show")

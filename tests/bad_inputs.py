@@ -51,6 +51,13 @@ def huge_png() -> bytes:
             + chunk(b"IEND", b""))
 
 
+def many_versions(count: int) -> str:
+    """A quote block of `count` versions, a year apart from 2011: 5,000 fit in 256 KB."""
+    return "title: Why we review\nversions:\n" + "".join(
+        f"- {{from: {2011 + n}-04-01, text: V{n + 1}, source: S}}\n"
+        for n in range(count))
+
+
 BUILD = ("build",)
 CASES: list[Case] = [
     # Front matter
@@ -196,6 +203,8 @@ CASES: list[Case] = [
     Case("an issue of another site", {"../elsewhere/issues/bulletin/2024-03-issue-7.md": HEAD + "\nText.\n"},
          ("build", "../elsewhere/issues/bulletin/2024-03-issue-7.md"), 2, "Error: Invalid value for ISSUES: '../elsewhere/issues/bulletin/2024-03-issue-7.md' is not in this site's issues folder (SITE/issues); run publisher in its own site folder, or name that folder with --site"),
     Case("checking a file that is not in issues/", {}, ("check", "site.yml"), 2, "Error: Invalid value for PATHS: 'site.yml' is not in this site's issues folder (SITE/issues); name an issue's .md file or a series folder in it"),
+    Case("a version a block of 5,000 versions lacks", issue("\n[[why-review | version: 9999]]\n") | {
+        "blocks/quote/why-review.yml": many_versions(5000)}, BUILD, 1, "{issue}:9: [[why-review | version: 9999]]: block 'why-review' has no version 9999; its versions: 1 (from 2011-04-01), 2 (from 2012-04-01), … 4999 (from 7009-04-01), 5000 (from 7010-04-01) (5,000 versions)"),
 ]
 
 
