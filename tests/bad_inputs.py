@@ -200,8 +200,8 @@ CASES: list[Case] = [
           "    report: A study\n    publisher: A board\n    year: 2010\n    reviews: -5\n"
           "    sections:\n      - points: [Children were not seen.]\n"},
          BUILD, 1, "blocks/findings/old-study.yml:7: versions > item 1 > reviews: -5 is below zero; write a whole number, 0 or more"),
-    Case("an issue of another site", {"../elsewhere/issues/bulletin/2024-03-issue-7.md": HEAD + "\nText.\n"},
-         ("build", "../elsewhere/issues/bulletin/2024-03-issue-7.md"), 2, "Error: Invalid value for ISSUES: '../elsewhere/issues/bulletin/2024-03-issue-7.md' is not in this site's issues folder (SITE/issues); run publisher in its own site folder, or name that folder with --site"),
+    Case("an issue of another site", {"../site2/issues/news/2024-01-issue-1.md": HEAD + "\nText.\n"},
+         ("build", "../site2/issues/news/2024-01-issue-1.md"), 2, "Error: Invalid value for ISSUES: '../site2/issues/news/2024-01-issue-1.md' is not in this site's issues folder (SITE/issues); run publisher in its own site folder, or name that folder with --site"),
     Case("checking a file that is not in issues/", {}, ("check", "site.yml"), 2, "Error: Invalid value for PATHS: 'site.yml' is not in this site's issues folder (SITE/issues); name an issue's .md file or a series folder in it"),
     Case("a version a block of 5,000 versions lacks", issue("\n[[why-review | version: 9999]]\n") | {
         "blocks/quote/why-review.yml": many_versions(5000)}, BUILD, 1, "{issue}:9: [[why-review | version: 9999]]: block 'why-review' has no version 9999; its versions: 1 (from 2011-04-01), 2 (from 2012-04-01), … 4999 (from 7009-04-01), 5000 (from 7010-04-01) (5,000 versions)"),
