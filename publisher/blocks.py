@@ -44,6 +44,10 @@ RESERVED_FIELDS = ("from", "retired", "note")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEMENT_LINE = re.compile(r"^ {0,3}\[\[(?P<inside>[^\[\]]*)\]\]\s*$")
 OPTIONS = ("heading", "no heading", "compact", "version", "as of")
+#: Messages list a block's versions in full up to this many; a longer list is shortened to
+#: its first two and last two, and the count, so that a message stays one short line
+#: whatever the block (a file of 256 KB can hold 10,000 versions).
+LISTED_VERSIONS = 5
 
 ScalarType = Literal["text", "inline", "markdown", "date", "number", "url", "email"]
 FieldType = Literal["text", "inline", "markdown", "date", "number", "url", "email", "list",
@@ -130,7 +134,14 @@ class Block:
                 yield self.lines.get(field_location, 1), text
 
     def version_list(self) -> str:
-        return ", ".join(version.describe() for version in self.versions)
+        """The versions, for a message: '1 (from 2011-04-01), 2 (from 2012-04-01)', or for a
+        long list '1 (...), 2 (...), … 4999 (...), 5000 (...) (5,000 versions)'."""
+        versions = self.versions
+        if len(versions) <= LISTED_VERSIONS:
+            return ", ".join(version.describe() for version in versions)
+        first = ", ".join(version.describe() for version in versions[:2])
+        last = ", ".join(version.describe() for version in versions[-2:])
+        return f"{first}, … {last} ({len(versions):,} versions)"
 
 
 class ResolutionError(Exception):

@@ -18,10 +18,18 @@ import click
 
 from publisher import __version__
 from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
-from publisher.blocks import BlockLibrary, BlockUse, ResolutionError, find_uses, yaml_text
+from publisher.blocks import (
+    LISTED_VERSIONS,
+    Block,
+    BlockLibrary,
+    BlockUse,
+    ResolutionError,
+    find_uses,
+    yaml_text,
+)
 from publisher.build import FORMATS, Format, Rendered, build
 from publisher.characters import control_message, first_control
-from publisher.config import PdfVariant, Series, Site, load_site, read_site
+from publisher.config import ISSUES_FOLDER, PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
@@ -438,8 +446,7 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
       publisher verify issues/learning-review/2011-06-issue-1.md --format json
     """
     # A locked issue whose file is gone can still be named: verify reports it missing.
-    paths = [path if path.exists() or not (site_root / path).exists() else site_root / path
-             for path in issues]
+    paths = [_existing_path(path, site_root, must_exist=False) for path in issues]
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
         click.echo(verdicts_json(verdicts))
@@ -490,13 +497,28 @@ def blocks_command(ctx: click.Context) -> None:
     rows = [("KIND", "NAME", "VERSIONS", "USED BY")]
     for block in sorted(library.blocks.values(), key=lambda b: (b.kind.name, b.name)):
         count = len(issues_using.get(block.name, ()))
-        rows.append((block.kind.name, block.name,
-                     "; ".join(v.describe() for v in block.versions),
+        rows.append((block.kind.name, block.name, _versions_cell(block),
                      f"{count} issue{'s' if count != 1 else ''}"))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
                    + "  " + row[3])
+
+
+#: The widest the VERSIONS column of 'publisher blocks' grows: three dated versions.
+VERSIONS_WIDTH = 62
+
+
+def _versions_cell(block: Block) -> str:
+    """The versions of `block` for the listing: all of them where they fit in VERSIONS_WIDTH,
+    or else the count, the first and the latest (cut with '…' if even that is too wide)."""
+    versions = block.versions
+    if len(versions) <= LISTED_VERSIONS:
+        every = "; ".join(version.describe() for version in versions)
+        if len(every) <= VERSIONS_WIDTH:
+            return every
+    cell = f"{len(versions):,} versions: {versions[0].describe()} … {versions[-1].describe()}"
+    return cell if len(cell) <= VERSIONS_WIDTH else cell[:VERSIONS_WIDTH - 1] + "…"
 
 
 @blocks_command.command("show")
@@ -658,13 +680,33 @@ def _date_option(text: str, option: str = "--as-of") -> datetime.date:
         raise click.BadParameter(str(error), param_hint=option) from None
 
 
-def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
-    """An ISSUE argument, taken from the current folder or else from the site folder."""
-    for candidate in (path, site_root / path):
-        if candidate.exists():
+def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES",
+                   must_exist: bool = True) -> Path:
+    """An ISSUE argument, taken from the current folder or else from the site folder, that
+    is in the site's issues folder (an issue of another site would be read as this one's
+    and silently left out). With `must_exist` False, a path that is not there is taken
+    as given, if it would be in the issues folder."""
+    candidates = list(dict.fromkeys([path, site_root / path]))
+    existing = [candidate for candidate in candidates if candidate.exists()]
+    if not existing and must_exist:
+        where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
+        raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
+    issues = site_root / ISSUES_FOLDER
+    for candidate in existing or candidates:
+        if _within(candidate, issues):
             return candidate
-    where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
-    raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
+    in_site = any(_within(candidate, site_root) for candidate in existing or candidates)
+    advice = ("name an issue's .md file or a series folder in it" if in_site else
+              "run publisher in its own site folder, or name that folder with --site")
+    raise click.BadParameter(f"{str(path)!r} is not in this site's issues folder "
+                             f"({issues.resolve()}); {advice}", param_hint=hint)
+
+
+def _within(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it, as written (`..` taken away) or with
+    symbolic links followed."""
+    written = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
+    return written or path.resolve().is_relative_to(folder.resolve())
 
 
 def main() -> None:

@@ -33,8 +33,8 @@ MAX_YAML_BYTES = 256 * KB
 #: Reading fails from about 1,000 levels (RecursionError), and libyaml's composer crashes
 #: the whole process (its C stack overflows) between 10,000 and 30,000 levels, which 256 KB
 #: of '[' reach, and libyaml's scanner slows with the square of the depth (0.4 s for 10,000
-#: levels, a minute for 128,000): the depth is followed on the parser's events, before
-#: anything is composed, and reading stops at the first level too deep.
+#: levels, a minute for 128,000): the data is built from the parser's events, never
+#: composed, with the depth counted as it goes, and reading stops at the first level too deep.
 MAX_YAML_DEPTH = 40
 #: Quotations and lists inside one another in Markdown (`> > >`, items indented under
 #: items). WeasyPrint 70's layout is recursive: a page fails (RecursionError) at 133

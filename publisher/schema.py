@@ -96,6 +96,11 @@ def _whole_number(inner: JsonSchema) -> JsonSchema:
     return {"anyOf": [number, _string(figures, "write it in figures, for example 3")]}
 
 
+def _as_it_is(inner: JsonSchema) -> JsonSchema:
+    """A check the schema makes already (`_whole_number` refuses a number below 0)."""
+    return inner
+
+
 def _text_list(inner: JsonSchema) -> JsonSchema:
     """A list, or one line of items separated by commas; empty is an empty list."""
     return {"anyOf": [inner, {"type": _TEXT_TYPES}, {"type": "null"}]}
@@ -157,6 +162,7 @@ _BEFORE: dict[Any, Rule] = {
 }
 #: AfterValidators (and field validators) that narrow a string in a way a pattern can say.
 _AFTER: dict[Any, Rule] = {
+    validation.not_negative: _as_it_is,
     config.SiteSettings._web_address: _web_address,
     config._colour: _colour,
     blocks._check_url: _url,

@@ -44,7 +44,7 @@ import threading
 import time
 import webbrowser
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -71,6 +71,13 @@ PDF_PATH = "/_publisher/pdf/"
 HEARTBEAT_SECONDS = 15.0
 #: How long stopping waits for a build under way (a PDF can take a few seconds).
 BUILD_WAIT_SECONDS = 10.0
+#: The longest request target (path and query) answered: Linux's PATH_MAX, so no longer
+#: address can name a file. Longer ones get 414; the standard library already refuses a
+#: request line over 64 KB the same way, before the handler sees it.
+MAX_TARGET_BYTES = 4096
+#: How much of an error a terminal line about a failed request shows: a hostile address
+#: could otherwise fill the screen with one file name.
+MAX_ERROR_CHARS = 200
 
 CONTENT_TYPES = {
     **MEDIA_TYPES,
@@ -345,10 +352,19 @@ class _Server(ThreadingHTTPServer):
         return cast(int, self.socket.getsockname()[1])
 
     def handle_error(self, request: Any, client_address: Any) -> None:
-        """A browser that leaves mid-answer is no error; anything else is one line."""
+        """A browser that leaves mid-answer is no error; anything else is one short line."""
         error = sys.exc_info()[1]
         if not isinstance(error, ConnectionError | TimeoutError):
-            self.preview.echo(f"publisher: a request failed ({type(error).__name__}: {error})")
+            self.preview.echo(request_failed(error))
+
+
+def request_failed(error: BaseException | None) -> str:
+    """The terminal's line about a request that failed: publisher's own bug, said briefly
+    (never the whole of a path a browser sent, which can be kilobytes)."""
+    detail = " ".join(f"{type(error).__name__}: {error}".split())
+    if len(detail) > MAX_ERROR_CHARS:
+        detail = detail[:MAX_ERROR_CHARS - 1] + "…"
+    return f"publisher: a request failed ({detail}); this is a bug in publisher, please report it"
 
 
 def _bind(port: int) -> _Server:
@@ -433,16 +449,37 @@ class _Handler(BaseHTTPRequestHandler):
     def preview(self) -> Preview:
         return cast(_Server, self.server).preview
 
+    #: Whether this request's status line was sent: after it, an error page cannot be.
+    responded = False
+
     def do_GET(self) -> None:
-        with suppress(ConnectionError, TimeoutError):  # the browser went away
+        self.responded = False
+        try:
             self._answer()
+        except (ConnectionError, TimeoutError):
+            pass  # the browser went away
+        except Exception as error:  # publisher's own bug: a 500 page, and the preview goes on
+            self.preview.echo(request_failed(error))
+            if not self.responded:
+                self._send_page(HTTPStatus.INTERNAL_SERVER_ERROR, "Something went wrong",
+                                "<p>publisher failed to answer this request. This is a bug in "
+                                "publisher, not a mistake in your sources.</p>")
 
     do_HEAD = do_GET
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        self.responded = True
+        super().send_response(code, message)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the terminal shows builds, not every request."""
 
     def _answer(self) -> None:
+        if len(self.path.encode("utf-8", "surrogateescape")) > MAX_TARGET_BYTES:
+            self._send_page(HTTPStatus.REQUEST_URI_TOO_LONG, "Address too long",
+                            f"<p>The preview's addresses are short; this one is longer than "
+                            f"{MAX_TARGET_BYTES:,} bytes.</p>")
+            return
         if not self._addressed_to_us():
             port = cast(_Server, self.server).port
             self._send_page(HTTPStatus.FORBIDDEN, "Not this address",
@@ -477,14 +514,16 @@ class _Handler(BaseHTTPRequestHandler):
         elif found.suffix == ".html" and _stale(found, folder, status):
             self._send_page(HTTPStatus.NOT_FOUND, "Not found",
                             "<p>This issue is no longer in the site.</p>", status)
+        elif (data := _read(found)) is None:
+            self._send_page(HTTPStatus.NOT_FOUND, "Not found",
+                            "<p>This page was removed while the preview was rebuilt; reload "
+                            "it.</p>", status)
         elif found.suffix == ".html":
             key = found.relative_to(folder.resolve()).with_suffix("").as_posix()
-            self._send_html(HTTPStatus.OK, found.read_bytes(), status,
-                            key if key in status.issues else None)
+            self._send_html(HTTPStatus.OK, data, status, key if key in status.issues else None)
         else:
             self._send(HTTPStatus.OK, CONTENT_TYPES.get(found.suffix.lower(),
-                                                        "application/octet-stream"),
-                       found.read_bytes())
+                                                        "application/octet-stream"), data)
 
     def _send_pdf(self, name: str) -> None:
         key = name.removesuffix(".pdf")
@@ -518,7 +557,8 @@ class _Handler(BaseHTTPRequestHandler):
         preview = self.preview
         generation = query.get("generation", [""])[0]
         same_server = query.get("server", [""])[0] == preview.token
-        seen = int(generation) if generation.isdigit() and same_server else -1
+        # ASCII figures only: str.isdigit() is also true of '²', which int() refuses.
+        seen = int(generation) if _FIGURES.fullmatch(generation) and same_server else -1
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -561,6 +601,17 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(body)
 
 
+_FIGURES = re.compile(r"[0-9]{1,18}")
+
+
+def _read(path: Path) -> bytes | None:
+    """The file's bytes, or None if it went (a rebuild can delete a page as it is asked for)."""
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
 def _stale(page: Path, folder: Path, status: Status) -> bool:
     """Whether `page` is an issue's page left by an issue since deleted or renamed: a build
     leaves such files, but the preview should not show them."""
@@ -574,7 +625,8 @@ def file_for(folder: Path, path: str) -> Path | None:
     None if there is none, or if it could be anywhere else.
 
     Refused: segments `..` and `.`, hidden names (such as the build record in `.publisher`),
-    backslashes and NULs, and whatever, symbolic links followed, lies outside `folder`.
+    backslashes and NULs, and whatever, symbolic links followed, lies outside `folder`; and
+    any path the file system cannot look up (a name over 255 bytes, a file used as a folder).
     """
     try:
         text = unquote(path, errors="strict")
@@ -585,7 +637,13 @@ def file_for(folder: Path, path: str) -> Path | None:
     parts = [part for part in text.split("/") if part]
     if any(part.startswith(".") for part in parts):
         return None
-    candidate = folder.joinpath(*parts)
+    try:
+        return _existing_file(folder, folder.joinpath(*parts))
+    except (OSError, ValueError):  # ENAMETOOLONG, ENOTDIR, ELOOP, EINVAL...; ValueError: a NUL
+        return None
+
+
+def _existing_file(folder: Path, candidate: Path) -> Path | None:
     if candidate.is_dir():
         candidate = candidate / INDEX_PAGE
     real = candidate.resolve()

@@ -31,6 +31,7 @@ from publisher.validation import (
     Text,
     TextList,
     WholeNumber,
+    Why,
     parse_iso_date,
     validate_document,
 )
@@ -69,8 +70,9 @@ class FrontMatter(Schema):
 
     title: Headline = Field(description="The issue's headline.",
                         json_schema_extra={"example": "Learning from serious case reviews"})
-    number: WholeNumber = Field(ge=1, description="Issue number, unique within the series.",
-                        json_schema_extra={"example": 1})
+    number: Annotated[WholeNumber, Why("issue numbers start at 1")] = Field(
+        ge=1, description="Issue number, unique within the series.",
+        json_schema_extra={"example": 1})
     date: IsoDate = Field(description="Publication date, written YYYY-MM-DD.",
                           json_schema_extra={"example": "2011-06-01"})
     status: Literal["draft", "published"] = Field(
@@ -256,7 +258,7 @@ def _issue_files(site: Site, paths: list[Path] | None,
         for candidate in candidates:
             series = _series_of(site, candidate)
             if series is None:
-                if not _has_broken_settings(candidate.parent):
+                if not _has_broken_settings(site, candidate.parent):
                     problems.append(_not_in_a_series(site, candidate))
             elif candidate.suffix != ".md":
                 problems.append(Problem(site.shown(candidate), None,
@@ -290,9 +292,11 @@ def _series_of(site: Site, issue_path: Path) -> Series | None:
     return None
 
 
-def _has_broken_settings(folder: Path) -> bool:
-    """A folder with a series.yml the site could not load: its error is reported already."""
-    return (folder / SERIES_FILE).is_file()
+def _has_broken_settings(site: Site, folder: Path) -> bool:
+    """A series folder of this site with a series.yml the site could not load: its error is
+    reported already. (A folder of another site's is not this site's to load.)"""
+    return (folder.parent == site.issues_folder.resolve()
+            and (folder / SERIES_FILE).is_file())
 
 
 def _not_in_a_series(site: Site, path: Path, folder: bool = False) -> Problem:
@@ -301,7 +305,7 @@ def _not_in_a_series(site: Site, path: Path, folder: bool = False) -> Problem:
     try:
         relative = path.relative_to(site.issues_folder.resolve())
     except ValueError:
-        return Problem(shown, None, "is not in a series folder; issues live in "
+        return Problem(shown, None, "is not in this site's issues folder; issues live in "
                        "issues/<series>/, next to the series' series.yml")
     if len(relative.parts) > 2:
         return Problem(shown, None, "is in a subfolder; issues live directly in their series "

@@ -8,10 +8,19 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, TypeVar, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+)
+from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
 from publisher.dates import MONTHS
@@ -87,11 +96,34 @@ def split_text_list(value: Any) -> Any:
 
 
 def parse_whole_number(value: Any) -> Any:
-    """Figures only: '3', not '3.0', '3_000' or 'three'."""
-    if isinstance(value, str) and not re.fullmatch(r"[0-9]{1,9}", value.strip()):
+    """Figures only: '3', not '3.0', '3_000' or 'three'. A minus sign is read, so that '-3'
+    is told it is below the least the field takes (`not_negative`, or the field's own `ge=`)
+    rather than that it is no number at all."""
+    if not isinstance(value, str) or re.fullmatch(r"-?[0-9]{1,9}", value.strip()):
+        return value
+    if re.fullmatch(r"-?[0-9]+", value.strip()):
         raise PydanticCustomError(
-            "publisher", f"{value!r} is not a whole number; write it in figures, for example 3")
+            "publisher", f"{value.strip()} has too many figures; publisher reads whole numbers "
+            "of up to nine")
+    raise PydanticCustomError(
+        "publisher", f"{value!r} is not a whole number; write it in figures, for example 3")
+
+
+def not_negative(value: int) -> int:
+    """A whole number is 0 or more, unless its field asks for more (`Field(ge=1)`), which
+    is checked first and says so in its own words."""
+    if value < 0:
+        raise PydanticCustomError(
+            "publisher", f"{value} is below zero; write a whole number, 0 or more")
     return value
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a field's number has the least it has, said after a smaller one is refused: put
+    in the field's type, `Annotated[WholeNumber, Why("issue numbers start at 1")]`."""
+
+    text: str
 
 
 def placement_list(value: Any) -> Any:
@@ -129,7 +161,7 @@ def check_language(value: Any) -> Any:
 
 IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Language = Annotated[str, BeforeValidator(check_language)]
-WholeNumber = Annotated[int, BeforeValidator(parse_whole_number)]
+WholeNumber = Annotated[int, BeforeValidator(parse_whole_number), AfterValidator(not_negative)]
 Text = Annotated[str, Field(min_length=1)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
 PlacementList = Annotated[list[Text], BeforeValidator(placement_list)]
@@ -171,7 +203,7 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
     if kind in ("int_parsing", "int_type", "int_from_float"):
         return f"{key}: {_show(value)} is not a whole number; write it in figures, for example 3"
     if kind == "greater_than_equal":
-        return f"{key}: {_show(value)} is too small; it must be {context['ge']} or more"
+        return f"{key}: {_too_small(value, context['ge'], _field_at(schema, location))}"
     if kind == "literal_error":
         return f"{key}: {_show(value)} is not one of the choices; use {context['expected']}"
     if kind == "string_too_short":
@@ -193,6 +225,17 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
     return f"{key}: {detail['msg']}"
 
 
+def _too_small(value: Any, least: Any, field: FieldInfo | None) -> str:
+    """'-3 is not a positive whole number; issue numbers start at 1': what is wrong, then
+    the field's reason (`Why`) or what to write."""
+    shown = str(value).strip() if re.fullmatch(r"\s*-?[0-9]+\s*", str(value)) else _show(value)
+    why = next((item.text for item in field.metadata if isinstance(item, Why)), None
+               ) if field else None
+    if least == 1:
+        return f"{shown} is not a positive whole number; {why or 'write 1 or more'}"
+    return f"{shown} is too small; {why or f'it must be {least} or more'}"
+
+
 def did_you_mean(word: str, choices: list[str] | tuple[str, ...], otherwise: str) -> str:
     """'did you mean 'x'?' for the closest of `choices`, or `otherwise` if none is close."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -207,16 +250,33 @@ def _suggest_key(schema: type[BaseModel], location: Location) -> str:
 
 def _known_keys(schema: type[BaseModel], parent: Location) -> list[str]:
     """The keys the model at `parent` (inside lists and optional values) accepts."""
+    model = _model_at(schema, parent)
+    if model is None:
+        return []
+    return sorted(field.alias or name for name, field in model.model_fields.items())
+
+
+def _model_at(schema: type[BaseModel], parent: Location) -> type[BaseModel] | None:
+    """The model whose keys are written at `parent` (inside lists and optional values)."""
     model: type[BaseModel] | None = schema
     for part in parent:
         if isinstance(part, int) or model is None:
             continue
-        fields = {field.alias or name: field for name, field in model.model_fields.items()}
-        field = fields.get(str(part))
+        field = _fields_by_key(model).get(str(part))
         model = _model_within(field.annotation) if field else None
-    if model is None:
-        return []
-    return sorted(field.alias or name for name, field in model.model_fields.items())
+    return model
+
+
+def _field_at(schema: type[BaseModel], location: Location) -> FieldInfo | None:
+    """The field of the key at `location`, if it is one a model declares."""
+    if not location or isinstance(location[-1], int):
+        return None  # an item of a list, not a key
+    model = _model_at(schema, location[:-1])
+    return _fields_by_key(model).get(location[-1]) if model else None
+
+
+def _fields_by_key(model: type[BaseModel]) -> dict[str, FieldInfo]:
+    return {field.alias or name: field for name, field in model.model_fields.items()}
 
 
 def _model_within(annotation: Any) -> type[BaseModel] | None:

@@ -7,10 +7,13 @@ the line they were written on, so validation can point at it.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -106,9 +109,10 @@ def outside_folder(path: Path, folder: Path) -> str | None:
 def parse_mapping(text: str, path: str,
                   first_line: int = 1) -> tuple[YamlDocument | None, Problem | None]:
     """Parse `text` (which starts on `first_line` of `path`) as a YAML mapping of keys."""
+    document = YamlDocument(path=path, data={}, first_line=first_line)
     try:
-        _check_depth(text, first_line)
-        node = yaml.compose(text, Loader=_LOADER)
+        with _collector_paused():
+            data = _EventReader(document).read(text)
     except YamlProblem as problem:
         return None, Problem(path, problem.line, problem.message)
     except yaml.MarkedYAMLError as error:
@@ -125,18 +129,134 @@ def parse_mapping(text: str, path: str,
         code = error.character if isinstance(error.character, int) else ord(error.character)
         return None, Problem(path, line, f"the invisible character U+{code:04X} cannot be used "
                              "here; delete it (it often comes with pasted text)")
-    document = YamlDocument(path=path, data={}, first_line=first_line)
-    if node is None:
-        return document, None
-    if not isinstance(node, yaml.MappingNode):
-        line = first_line + node.start_mark.line
-        return None, Problem(path, line, "expected keys and values such as 'title: ...', "
-                             f"found {_kind_of(node)}")
-    try:
-        document.data = _to_python(node, (), document, set(), first_line)
-    except YamlProblem as problem:
-        return None, Problem(path, problem.line, problem.message)
+    document.data = data
     return document, None
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while YAML is read into data.
+
+    Reading makes tens of thousands of small objects and no cycles, and every 700 of them
+    set off a collection that walks the objects the process already holds. Nested use, or
+    use from two threads, leaves the collector as it found it: only the caller that found
+    it running starts it again.
+    """
+    running = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
+
+
+class _EventReader:
+    """Plain data from the parser's events, in one pass, with the line of every key and
+    item, refusing what publisher does not read.
+
+    libyaml's parser hands out events (a scalar, the start or end of a list or a mapping)
+    without keeping a stack of calls, so a thousand '[' cost nothing; nesting is counted
+    here, and reading stops at the first level deeper than MAX_YAML_DEPTH. (Composing the
+    text into nodes first, as PyYAML does, crashes libyaml between 10,000 and 30,000
+    levels; and for a block of 5,000 versions, reading the events once is about twice as
+    fast as checking the depth, composing, and turning the nodes into data.) An alias is
+    refused where it is used, so that a few lines cannot expand into gigabytes.
+
+    A problem in what the text says (not a mapping, an alias, a key given twice) is told
+    once the whole text is read, as it was when the text was composed first: text too
+    deep, or not YAML at all, is told first, wherever it is, then a second document.
+    """
+
+    def __init__(self, document: YamlDocument):
+        self.document = document
+        #: The open lists and mappings, innermost last: each is [container, its location,
+        #: the key whose value comes next (None in a mapping when a key comes next)].
+        self.open: list[list[Any]] = []
+        self.root: dict[str, Any] = {}
+        self.root_mark: Any = None
+
+    def read(self, text: str) -> dict[str, Any]:
+        """The document's keys and values (none for an empty document)."""
+        depth, documents = 0, 0
+        second: yaml.MarkedYAMLError | None = None
+        problem: YamlProblem | None = None
+        for event in yaml.parse(text, Loader=_LOADER):
+            kind = type(event)
+            if kind is yaml.DocumentStartEvent:
+                documents += 1
+                if documents == 2:
+                    second = yaml.composer.ComposerError(
+                        "expected a single document in the stream", self.root_mark,
+                        "but found another document", cast(Any, event.start_mark))
+            elif kind is yaml.SequenceEndEvent or kind is yaml.MappingEndEvent:
+                depth -= 1
+                if problem is None and second is None:
+                    self.open.pop()
+            elif kind in _NODE_EVENTS:
+                line = self.document.first_line + event.start_mark.line  # type: ignore[union-attr]
+                if kind is yaml.SequenceStartEvent or kind is yaml.MappingStartEvent:
+                    depth += 1
+                    if depth > MAX_YAML_DEPTH:
+                        raise YamlProblem(line, YAML_TOO_DEEP)
+                if problem is None and second is None:
+                    try:
+                        self._add(event, kind, line)
+                    except YamlProblem as found:
+                        problem = found  # from here on, only the depth and the syntax
+        if second is not None or problem is not None:
+            raise second or cast(YamlProblem, problem)
+        return self.root
+
+    def _add(self, event: yaml.Event, kind: type[yaml.Event], line: int) -> None:
+        if kind is yaml.AliasEvent:
+            raise YamlProblem(line, "anchors and aliases ('&name', '*name') are not "
+                              "supported; write the value out in full")
+        value: Any = (event.value if kind is yaml.ScalarEvent  # type: ignore[attr-defined]
+                      else [] if kind is yaml.SequenceStartEvent else {})
+        location: Location | None = ()
+        if self.open:
+            location = self._place(value, line)
+        elif isinstance(value, dict):
+            self.root, self.root_mark = value, event.start_mark
+        else:
+            self.root_mark = event.start_mark
+            raise YamlProblem(line, "expected keys and values such as 'title: ...', found "
+                              f"{_kind_of(value)}")
+        if kind is yaml.ScalarEvent and (control := first_control(value)) is not None:
+            # A YAML escape ("\a", "\x01"): raw control characters are refused on reading.
+            where = location if location is not None else (*self.open[-1][1], value)
+            raise YamlProblem(line, f"{format_location(where)}: {control_message(control[0])}")
+        if location is not None and kind is not yaml.ScalarEvent:
+            self.open.append([value, location, None])
+
+    def _place(self, value: Any, line: int) -> Location | None:
+        """Put `value` in the innermost open list or mapping, as an item, a key or a value;
+        its location, or None for a key (its value comes next)."""
+        frame = self.open[-1]
+        container, location, key = frame
+        lines = self.document.lines
+        if type(container) is list:
+            location = (*location, len(container))
+            lines[location] = line
+            container.append(value)
+            return location
+        if key is not None:
+            container[key] = value
+            frame[2] = None
+            return (*location, key)
+        if not isinstance(value, str):
+            raise YamlProblem(line, f"a key must be a plain word, found {_kind_of(value)}")
+        if value in container:
+            raise YamlProblem(line, f"{value}: this key is given twice (first on line "
+                              f"{lines[(*location, value)]}); keep one")
+        lines[(*location, value)] = line
+        frame[2] = value
+        return None
+
+
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent,
+                yaml.AliasEvent)
 
 
 def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
@@ -145,22 +265,6 @@ def _tab_at(text: str, mark: yaml.Mark | None) -> bool:
         return False
     lines = text.split("\n")
     return mark.line < len(lines) and lines[mark.line][mark.column:mark.column + 1] == "\t"
-
-
-def _check_depth(text: str, first_line: int) -> None:
-    """Raise YamlProblem, where it happens, if lists and keys nest deeper than
-    MAX_YAML_DEPTH. Read from the parser's events, which keep no stack of Python calls, and
-    stopped there: composing 30,000 nested lists crashes libyaml, 1,000 overflow
-    `_to_python`, and libyaml takes a minute to scan 100,000."""
-    depth = 0
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_YAML_DEPTH:
-                mark = event.start_mark
-                raise YamlProblem(first_line + (mark.line if mark else 0), YAML_TOO_DEEP)
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
 
 
 def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
@@ -177,46 +281,9 @@ def _yaml_hint(error: yaml.MarkedYAMLError) -> str:
     return f"{problem}; check the indentation and that each line reads 'key: value'"
 
 
-def _to_python(node: yaml.Node, location: Location, document: YamlDocument,
-               seen: set[int], used_at: int) -> Any:
-    """Plain data from `node`; `used_at` is the line that refers to it (for aliases)."""
-    if id(node) in seen:
-        # An alias: refused, so that a few lines of YAML cannot expand into gigabytes.
-        raise YamlProblem(used_at, "anchors and aliases ('&name', '*name') are not supported; "
-                          "write the value out in full")
-    seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        control = first_control(node.value)
-        if control is not None:  # a YAML escape ("\a", "\x01"): raw ones are refused on reading
-            line = document.first_line + node.start_mark.line
-            raise YamlProblem(line, f"{format_location(location)}: "
-                              f"{control_message(control[0])}")
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        items = []
-        for index, item in enumerate(node.value):
-            item_line = used_at if id(item) in seen else document.first_line + item.start_mark.line
-            document.lines[(*location, index)] = item_line
-            items.append(_to_python(item, (*location, index), document, seen, item_line))
-        return items
-    mapping: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        key_line = document.first_line + key_node.start_mark.line
-        if not isinstance(key_node, yaml.ScalarNode):
-            raise YamlProblem(key_line, f"a key must be a plain word, found {_kind_of(key_node)}")
-        key = key_node.value
-        if key in mapping:
-            first = document.lines[(*location, key)]
-            raise YamlProblem(key_line, f"{key}: this key is given twice (first on line "
-                              f"{first}); keep one")
-        document.lines[(*location, key)] = key_line
-        mapping[key] = _to_python(value_node, (*location, key), document, seen, key_line)
-    return mapping
-
-
-def _kind_of(node: yaml.Node) -> str:
-    if isinstance(node, yaml.SequenceNode):
+def _kind_of(value: Any) -> str:
+    if isinstance(value, list):
         return "a list"
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(value, dict):
         return "a group of keys"
-    return f"the text {node.value!r}"
+    return f"the text {value!r}"

@@ -11,6 +11,7 @@ for the issue's path).
 
 from __future__ import annotations
 
+import datetime
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -60,6 +61,15 @@ def svg(body: str) -> str:
 def svg_image(body: str, name: str = "chart.svg") -> dict[str, str | bytes | None]:
     """An issue showing the SVG picture `name`, with `body` on its second line."""
     return issue(f"\n![A chart]({name})\n") | {f"issues/bulletin/{name}": svg(body)}
+
+
+def many_versions(count: int) -> str:
+    """A quote block of `count` versions, a day apart from 1 April 2011: 5,000 fit in
+    256 KB (and in the years a date may have)."""
+    first = datetime.date(2011, 4, 1)
+    return "title: Why we review\nversions:\n" + "".join(
+        f"- {{from: {first + datetime.timedelta(days=n)}, text: V{n + 1}, source: S}}\n"
+        for n in range(count))
 
 
 BUILD = ("build",)
@@ -255,6 +265,23 @@ CASES: list[Case] = [
     Case("an image cut short", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": tiny_png()[:-20]}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is damaged or cut short (its PNG data cannot be read to the end); save or export it again as PNG, JPEG or SVG"),
     Case("a file that is not an image", issue("\n![The minutes](minutes.html)\n") | {"issues/bulletin/minutes.html": "<p>The minutes.</p>\n"}, BUILD, 1, "{issue}:9: issues/bulletin/minutes.html is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it again as PNG, JPEG or SVG"),
     Case("silencing the bad-image error", front("silence: [bad-image]\n"), BUILD, 1, "{issue}:2: silence: 'bad-image' is an error, not a warning, and cannot be silenced: an image file the build refuses: not the image its name says, too big, outside the site, or an SVG with a script, an event handler, HTML or a reference outside the site"),
+    # Issue 15: command line, serve and messages
+    Case("an issue number below 1", {ISSUE: HEAD.replace("number: 7", "number: -3") + "\nText.\n"},
+         BUILD, 1, "{issue}:3: number: -3 is not a positive whole number; issue numbers start at 1"),
+    Case("an issue number of 0", {ISSUE: HEAD.replace("number: 7", "number: 0") + "\nText.\n"},
+         BUILD, 1, "{issue}:3: number: 0 is not a positive whole number; issue numbers start at 1"),
+    Case("a number of ten figures", {ISSUE: HEAD.replace("number: 7", "number: 1234567890")
+                                     + "\nText.\n"}, BUILD, 1, "{issue}:3: number: 1234567890 has too many figures; publisher reads whole numbers of up to nine"),
+    Case("a block's number below zero",
+         {"blocks/findings/old-study.yml": "title: An old study\nversions:\n  - from: 2010-01-01\n"
+          "    report: A study\n    publisher: A board\n    year: 2010\n    reviews: -5\n"
+          "    sections:\n      - points: [Children were not seen.]\n"},
+         BUILD, 1, "blocks/findings/old-study.yml:7: versions > item 1 > reviews: -5 is below zero; write a whole number, 0 or more"),
+    Case("an issue of another site", {"../site2/issues/news/2024-01-issue-1.md": HEAD + "\nText.\n"},
+         ("build", "../site2/issues/news/2024-01-issue-1.md"), 2, "Error: Invalid value for ISSUES: '../site2/issues/news/2024-01-issue-1.md' is not in this site's issues folder (SITE/issues); run publisher in its own site folder, or name that folder with --site"),
+    Case("checking a file that is not in issues/", {}, ("check", "site.yml"), 2, "Error: Invalid value for PATHS: 'site.yml' is not in this site's issues folder (SITE/issues); name an issue's .md file or a series folder in it"),
+    Case("a version a block of 5,000 versions lacks", issue("\n[[why-review | version: 9999]]\n") | {
+        "blocks/quote/why-review.yml": many_versions(5000)}, BUILD, 1, "{issue}:9: [[why-review | version: 9999]]: block 'why-review' has no version 9999; its versions: 1 (from 2011-04-01), 2 (from 2011-04-02), … 4999 (from 2024-12-06), 5000 (from 2024-12-07) (5,000 versions)"),
 ]
 
 

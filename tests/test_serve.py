@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -298,6 +299,52 @@ def test_it_serves_nothing_outside_its_folder(shared):
     assert raw_get(shared.port, "/index.html", host=f"localhost:{shared.port}")[0] == 200
 
 
+def test_an_address_the_file_system_cannot_look_up_is_not_found_and_too_long_is_414(shared):
+    said, complained = shared.output(), shared.errors()
+    too_long = ["/" + "a" * 5000, "/" + "a/" * 3000, "/index.html?" + "q" * 5000]
+    cannot_be_looked_up = [
+        "/" + "a" * 300, "/learning-review/" + "b" * 256 + ".html",  # a name over 255 bytes
+        "/" + "c" * 300 + "/index.html", "/index.html/feed.xml",  # a file used as a folder
+        "/a%00b", "/%00/index.html", "/_publisher/pdf/" + "d" * 400 + ".pdf",
+        "/" + "%e2%80%a8" * 100, "/" + "/".join(["e" * 255] * 15)]
+    for path in too_long + cannot_be_looked_up:
+        status, body = raw_get(shared.port, path)
+        assert status == (414 if path in too_long else 404), path[:60]
+        assert b"EventSource" in body  # one of the preview's own pages
+    # The standard library refuses a request line over 64 KB before the handler sees it.
+    with socket.create_connection(("127.0.0.1", shared.port), timeout=10) as connection:
+        connection.sendall(b"GET /" + b"f" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        assert connection.recv(64).startswith(b"HTTP/1.0 414 ")
+    # A reload script from a page that says its generation in other figures reloads.
+    status, _, body = shared.get("/_publisher/events?server=x&generation=%C2%B2")
+    assert status == 200 and b"event: reload" in body
+    assert shared.get("/index.html")[0] == 200  # and the preview goes on, quietly
+    assert (shared.output(), shared.errors()) == (said, complained)
+
+
+def test_a_failure_answering_is_a_short_line_and_a_500_page(tmp_path, monkeypatch):
+    lines: list[str] = []
+    server = serve_module._bind(0)
+    server.preview = Preview(tmp_path, tmp_path / "out", lines.append)
+
+    def broken(folder: Path, path: str) -> None:
+        raise OSError(36, "File name too long", "/tmp/" + "a" * 5000)
+
+    monkeypatch.setattr(serve_module, "file_for", broken)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+    serving.start()
+    try:
+        status, body = raw_get(server.port, "/index.html")
+    finally:
+        server.shutdown()
+        serving.join()
+        server.server_close()
+    assert status == 500 and b"This is a bug in publisher" in body
+    [line] = lines
+    assert line.startswith("publisher: a request failed (OSError: [Errno 36] File name too long")
+    assert len(line) < 300 and line.endswith("this is a bug in publisher, please report it")
+
+
 def test_ctrl_c_stops_it_cleanly_even_with_a_page_open(serve):
     served = serve(ISSUE)
     with served.events(served.page()):
@@ -368,8 +415,9 @@ def test_file_for_refuses_what_is_not_a_file_of_the_folder(tmp_path):
     assert file_for(folder, "/in.html") == real / "index.html"
     for path in ["/../secret.txt", "/series/../../secret.txt", "/%2e%2e/secret.txt",
                  "/out.txt", "/.publisher/builds.json", "/nothing.html", "series/index.html",
-                 "/series\\..\\..\\secret.txt", "/%00", "/%ff"]:
-        assert file_for(folder, path) is None, path
+                 "/series\\..\\..\\secret.txt", "/%00", "/%ff", "/" + "a" * 256,
+                 "/index.html/x", "/" + "b/" * 3000, "/series/" + "c" * 300 + "/index.html"]:
+        assert file_for(folder, path) is None, path[:60]
 
 
 def test_decorate_puts_the_problems_first_and_the_tools_last():

@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ISSUE_HEAD, write_issue
+from publisher.config import read_site
+from publisher.sources import read_issues
+
+from conftest import ISSUE_HEAD, make_site, write_issue
 
 NEW = "issues/bulletin/2024-06-issue-8.md"
+NAMED = "issues/bulletin/2024-03-issue-7.md"
 
 
 def front(**changes: str | None) -> str:
@@ -69,7 +73,14 @@ BROKEN = {
         f"{NEW}:3: number: 'eight' is not a whole number; write it in figures, for example 3"),
     "number zero": (
         front(number="0"),
-        f"{NEW}:3: number: '0' is too small; it must be 1 or more"),
+        f"{NEW}:3: number: 0 is not a positive whole number; issue numbers start at 1"),
+    "number negative": (
+        front(number="-3"),
+        f"{NEW}:3: number: -3 is not a positive whole number; issue numbers start at 1"),
+    "number too long": (
+        front(number="1234567890"),
+        f"{NEW}:3: number: 1234567890 has too many figures; publisher reads whole numbers of "
+        "up to nine"),
     "status not a choice": (
         front(status="final"),
         f"{NEW}:5: status: 'final' is not one of the choices; use 'draft' or 'published'"),
@@ -182,10 +193,44 @@ def test_unknown_series(site, run):
 def test_an_issue_outside_the_issues_folder(site, run):
     (site / "draft.md").write_text(ISSUE_HEAD)
     result = run("build", "draft.md", cwd=site)
-    assert result.exit_code == 1
-    assert result.stderr.splitlines()[0] == (
-        "draft.md: is not in a series folder; issues live in issues/<series>/, next to the "
-        "series' series.yml")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for ISSUES: 'draft.md' is not in this site's issues folder "
+        f"({site.resolve()}/issues); name an issue's .md file or a series folder in it")
+
+
+@pytest.mark.parametrize("command, argument", [
+    ("build", "ISSUES"), ("check", "PATHS"), ("publish", "ISSUE"), ("verify", "ISSUES"),
+    ("serve", "ISSUE")])
+def test_an_issue_of_another_site_is_bad_usage(tmp_path, site, run, command, argument):
+    other = make_site(tmp_path / "other")
+    for named in [other / NAMED, other / "issues/bulletin", Path("../other") / NAMED]:
+        result = run(command, str(named), cwd=site)
+        assert result.exit_code == 2, result.output
+        assert result.stderr.splitlines()[-1] == (
+            f"Error: Invalid value for {argument}: '{named}' is not in this site's issues "
+            f"folder ({site.resolve()}/issues); run publisher in its own site folder, or name "
+            "that folder with --site")
+    assert not (site / "output").exists() and not (other / "output").exists()
+
+
+def test_with_site_an_issue_is_taken_from_that_site(tmp_path, site, run):
+    other = make_site(tmp_path / "other")
+    result = run("--site", str(other), "build", "--format", "html", NAMED, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert (other / "output/bulletin/2024-03-issue-7.html").exists()
+    assert not (site / "output").exists()
+
+
+def test_reading_an_issue_of_another_site_is_a_problem_not_silence(tmp_path, site):
+    # The command line refuses it first; called directly, the reader says so too, rather
+    # than take the other site's series.yml for one of its own that could not be loaded.
+    other = make_site(tmp_path / "other")
+    issues, problems = read_issues(read_site(site)[0], [other / NAMED])
+    assert issues == []
+    assert [problem.message for problem in problems] == [
+        "is not in this site's issues folder; issues live in issues/<series>/, next to the "
+        "series' series.yml"]
 
 
 def test_not_utf8(site, run):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import pikepdf
 import pytest
+from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from conftest import ISSUE_HEAD, copy_sample_archive, write_issue
+from publisher.markdown import FOOTNOTES
+
+from conftest import ISSUE_HEAD, PROJECT, copy_sample_archive, write_issue
 
 ISSUE = "issues/bulletin/2024-06-issue-8.md"
 HEAD = ISSUE_HEAD.replace("number: 7", "number: 8").replace("2024-03-01", "2024-06-01")
@@ -106,6 +109,29 @@ def test_the_sample_issues_use_only_characters_their_fonts_have(tmp_path, run):
     result = run("build", "--format", "pdf", "--force", cwd=sample)
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr, result.stderr
+
+
+def test_an_issue_with_a_footnote_builds_without_a_warning_or_a_back_link_in_print(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nA claim.[^source]\n\n"
+                "[^source]: Where the claim comes from.\n")
+    result = run("build", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
+    html = (site / "output/bulletin/2024-06-issue-8.html").read_text(encoding="utf-8")
+    assert ('<a class="footnote-backref" href="#fnref:source" title="Back to where footnote 1 '
+            'is referred to in the text">Back to text</a>') in html
+    for pdf in ("2024-06-issue-8.pdf", "archival/2024-06-issue-8.pdf"):
+        text = " ".join(page.extract_text() for page in
+                        PdfReader(site / "output/bulletin" / pdf).pages)
+        assert "Where the claim comes from." in text
+        assert "\u21a9" not in text and "Back to text" not in text
+
+
+def test_every_shipped_font_has_the_footnote_back_link():
+    label = FOOTNOTES["BACKLINK_TEXT"] + "\u00a0"  # the extension puts a no-break space before
+    for font in sorted((PROJECT / "styles/fonts").glob("*/*.ttf")):
+        missing = set(label) - {chr(code) for code in TTFont(font).getBestCmap()}
+        assert not missing, (font.name, missing)
 
 
 # Characters the fonts lack ----------------------------------------------------------------
