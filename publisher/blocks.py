@@ -43,6 +43,7 @@ PARTIALS_FOLDER = "blocks"
 RESERVED_FIELDS = ("from", "retired", "note")
 NAME = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PLACEMENT_LINE = re.compile(r"^ {0,3}\[\[(?P<inside>[^\[\]]*)\]\]\s*$")
+SLOT_PLACE = re.compile(r"^\s*slot\s*:(?P<name>.*)$", re.IGNORECASE)
 OPTIONS = ("heading", "no heading", "compact", "version", "as of")
 #: Messages list a block's versions in full up to this many; a longer list is shortened to
 #: its first two and last two, and the count, so that a message stays one short line
@@ -253,13 +254,34 @@ def load_library(site_root: Path,
     return library, problems
 
 
+@dataclass(frozen=True)
+class SlotPlace:
+    """A line `[[slot: reflect]]` of an issue's body: the place where the blocks of one of
+    its layout's slots stand, instead of the layout's own place for them."""
+
+    slot: str
+    line: int
+    text: str
+
+
+def find_slot_places(body: str, body_line: int) -> list[SlotPlace]:
+    """Every `[[slot: name]]` line of an issue body, with its line in the file."""
+    places = []
+    for offset, line in enumerate(body.split("\n")):
+        match = PLACEMENT_LINE.match(line)
+        slot = SLOT_PLACE.match(match["inside"]) if match else None
+        if slot:
+            places.append(SlotPlace(slot["name"].strip(), body_line + offset, line.strip()))
+    return places
+
+
 def find_placements(body: str, body_line: int,
                     shown: str) -> tuple[list[Placement], list[Problem]]:
     """Every `[[block | options]]` line of an issue body, with its line in the file."""
     placements, problems = [], []
     for offset, line in enumerate(body.split("\n")):
         match = PLACEMENT_LINE.match(line)
-        if match:
+        if match and not SLOT_PLACE.match(match["inside"]):
             placement = parse_placement(match["inside"], body_line + offset, line.strip())
             if isinstance(placement, str):
                 problems.append(Problem(shown, body_line + offset, f"{line.strip()}: {placement}"))
@@ -328,8 +350,10 @@ def _read_option(key: str, value: str, values: dict[str, Any]) -> str | None:
 
 
 def issue_placements(issue: Issue, style: HouseStyle) -> tuple[list[Placement], list[Problem]]:
-    """The blocks an issue asks for: in its body, then in its layout's slots."""
+    """The blocks an issue asks for: in its body, then in its layout's slots (and what is
+    wrong with the places in the body where it puts a slot's blocks)."""
     placements, problems = find_placements(issue.body, issue.body_line, issue.shown)
+    problems += _slot_place_problems(issue, style)
     for slot, items in issue.front.slots.items():
         slot_line = issue.front_lines.get(("slots", slot))
         if slot not in style.slots:
@@ -347,6 +371,25 @@ def issue_placements(issue: Issue, style: HouseStyle) -> tuple[list[Placement], 
             else:
                 placements.append(placement)
     return placements, problems
+
+
+def _slot_place_problems(issue: Issue, style: HouseStyle) -> list[Problem]:
+    problems, seen = [], set()
+    for place in find_slot_places(issue.body, issue.body_line):
+        if place.slot not in style.slots:
+            offered = ", ".join(style.slots) or "none"
+            hint = did_you_mean(place.slot, list(style.slots), f"its slots: {offered}")
+            problems.append(Problem(issue.shown, place.line, f"{place.text}: the {style.name} "
+                                    f"layout has no slot {place.slot!r}; {hint}"))
+        elif place.slot in seen:
+            problems.append(Problem(issue.shown, place.line, f"{place.text}: the slot is "
+                                    "placed already, above; a slot's blocks stand in one place"))
+        elif not issue.front.slots.get(place.slot):
+            problems.append(Problem(issue.shown, place.line, f"{place.text}: the slot has no "
+                                    "blocks; list them in the front matter, under 'slots: "
+                                    f"{place.slot}:'"))
+        seen.add(place.slot)
+    return problems
 
 
 def place_blocks(library: BlockLibrary, placements: list[Placement], as_of: datetime.date,

@@ -32,6 +32,7 @@ from markdown.extensions.attr_list import get_attrs_and_remainder
 from publisher.blocks import Block
 from publisher.cadence import fits_cadence, next_issue_date
 from publisher.characters import describe, invisible_characters, is_reordering
+from publisher.components import component_problems
 from publisher.config import SERIES_FILE, Site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
@@ -78,6 +79,8 @@ ERRORS: dict[str, str] = {
                    "and not marked decorative",
     "attachment": "a file attached to the PDF (rel=\"attachment\"), which would hide a file "
                   "inside it",
+    "component": "a component (/// callout, grid, figure...) that cannot be made: an unknown "
+                 "name or option, a figure without its picture, one never closed",
     "bad-image": "an image file the build refuses: not the image its name says, too big, "
                  "outside the site, or an SVG with a script, an event handler, HTML or a "
                  "reference outside the site",
@@ -294,13 +297,15 @@ def check_blocks(site: Site, blocks: Iterable[Block], deny_list: DenyList) -> li
     problems = []
     for block in blocks:
         lines = _numbered(block.source.read_text(encoding="utf-8-sig").split("\n"), 1)
-        markdown = [numbered for line, text in block.markdown_texts()
-                    for numbered in _as_in_file(lines, line, text)]
+        texts = [_as_in_file(lines, line, text) for line, text in block.markdown_texts()]
+        markdown = [numbered for text in texts for numbered in text]
         for problem in [*_personal_data(block.shown, lines, deny_list),
                         *_invisible(block.shown, lines),
                         *_link_warnings(block.shown, lines, site, None, None),
                         *_html_warnings(block.shown, markdown, "block"),
-                        *_attachments(block.shown, markdown)]:
+                        *_attachments(block.shown, markdown),
+                        *(problem for text in texts
+                          for problem in _component_errors(block.shown, text))]:
             if problem.code not in silenced:
                 problems.append(problem)
     return problems
@@ -371,6 +376,7 @@ def _issue_warnings(site: Site, issue: Issue, ids: set[str] | None,
     yield from _link_warnings(issue.shown, body, site, issue, ids)
     yield from _html_warnings(issue.shown, body, "issue")
     yield from _attachments(issue.shown, body)
+    yield from _component_errors(issue.shown, body)
 
 
 #: An element asking for a file to be embedded in the PDF, in HTML or by an attribute
@@ -386,6 +392,16 @@ def _attachments(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
             yield Problem(shown, number, "a file cannot be attached to the PDF "
                           "(rel=\"attachment\"); link to it instead, so readers see what "
                           "they open", column=match.start() + 1, code="attachment")
+
+
+def _component_errors(shown: str, lines: list[tuple[int, str]]) -> Iterator[Problem]:
+    """An error for each component written so that it cannot be made (see `components`), in
+    the Markdown `lines`; indented as a whole, as in a YAML file, they are read without it."""
+    indent = min((len(line) - len(line.lstrip(" ")) for _, line in lines if line.strip()),
+                 default=0)
+    prose = [(number, line[indent:]) for number, line in _prose(lines)]
+    for line, column, message in component_problems(prose):
+        yield Problem(shown, line, message, column=column + indent, code="component")
 
 
 def _numbered(lines: list[str], first: int) -> list[tuple[int, str]]:

@@ -32,6 +32,7 @@ from markdown.treeprocessors import InlineProcessor as MarkdownInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from publisher.components import ComponentsExtension
 from publisher.sanitise import (
     ALLOWED_TAGS,
     URL_ATTRIBUTES,
@@ -88,7 +89,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
     articles = ArticleExtension(blocks)
     converter = markdown.Markdown(
         extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinearInlineExtension(),
-                    SafeHtmlExtension(), LinkExtension(), TableExtension(), articles],
+                    ComponentsExtension(), SafeHtmlExtension(), LinkExtension(),
+                    TableExtension(), articles],
         extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode},
                            "footnotes": FOOTNOTES},
         output_format="html",
@@ -121,7 +123,7 @@ def render_inline(text: str) -> str:
 @functools.cache
 def _fragment_converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinearInlineExtension(),
-                                         SafeHtmlExtension(),
+                                         ComponentsExtension(), SafeHtmlExtension(),
                                          LinkExtension(), TableExtension()],
                              output_format="html")
 

@@ -13,7 +13,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock
+from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock, find_slot_places
 from publisher.config import Site
 from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
@@ -76,6 +76,12 @@ class PageMaker:
                                               source_line=block.placement.line))
             else:
                 slots[block.placement.slot] += Markup(html)
+        for place in find_slot_places(issue.body, issue.body_line):
+            if place.slot in slots:  # stood where the author put it, not at the layout's place
+                html = f'<div class="slot slot--{place.slot}">\n{slots[place.slot]}\n</div>'
+                embedded.append(EmbeddedBlock(line=place.text, html=html,
+                                              source_line=place.line))
+                slots[place.slot] = Markup("")
         path = self.page_path(issue)
         body = render_markdown(issue.body, embedded)
         for lost in body.unplaced:

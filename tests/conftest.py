@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import struct
 import zlib
@@ -99,3 +100,29 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", zlib.compress(b"\x00\x00")) + chunk(b"IEND", b""))
+
+
+GALLERY = PROJECT / "issues" / "gallery"
+
+
+def gallery_in_every_style(site: Path) -> dict[str, Path]:
+    """Add to `site` a series for each house style of the project holding a copy of the
+    component gallery (issues/gallery), but for the style of the gallery the site has
+    already; the gallery issue in each style, by style."""
+    from publisher.config import house_styles
+
+    issue = next(GALLERY.glob("[!_]*.md"))
+    own = site / "issues" / "gallery" / "series.yml"
+    has = re.search(r"(?m)^style: (.*)$", own.read_text())[1] if own.is_file() else None
+    made = {}
+    for style in house_styles(PROJECT):
+        if style == has:
+            made[style] = own.parent / issue.name
+            continue
+        folder = site / "issues" / f"gallery-{style}"
+        shutil.copytree(GALLERY, folder, dirs_exist_ok=True)
+        settings = (folder / "series.yml").read_text()
+        (folder / "series.yml").write_text(re.sub(r"(?m)^style: .*$", f"style: {style}",
+                                                  settings))
+        made[style] = folder / issue.name
+    return made

@@ -30,7 +30,7 @@ from click.testing import CliRunner
 
 from publisher.cli import cli
 
-from conftest import PROJECT, SUMMARY, copy_sample_archive
+from conftest import PROJECT, SUMMARY, copy_sample_archive, gallery_in_every_style
 
 BROWSER = PROJECT / "tests" / "browser"
 CHROMIUM = Path(os.environ.get("PUBLISHER_CHROMIUM", "/usr/bin/chromium"))
@@ -237,8 +237,10 @@ def problems(report: dict[str, Any], checks: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def sample_report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The sample archive's pages, built as HTML and checked in Chromium once."""
+    """The sample archive's pages, with the component gallery in every house style, built
+    as HTML and checked in Chromium once."""
     site = copy_sample_archive(tmp_path_factory.mktemp("accessibility") / "site")
+    gallery_in_every_style(site)
     output = site / "output"
     result = CliRunner().invoke(cli, ["--site", str(site), "build", "--format", "html",
                                       "--output", str(output), "-q"], catch_exceptions=False)

@@ -33,8 +33,8 @@ SAMPLES = sorted(p.relative_to(PROJECT / "issues").with_suffix("").as_posix()
 
 def test_the_sample_archive_spans_two_series_and_2011_to_2024():
     assert len(SAMPLES) >= 6
-    assert {sample.split("/")[0] for sample in SAMPLES} == {"learning-review",
-                                                           "safeguarding-matters"}
+    assert {sample.split("/")[0] for sample in SAMPLES} >= {"learning-review",
+                                                           "safeguarding-matters", "gallery"}
     years = {int(sample.split("/")[1][:4]) for sample in SAMPLES}
     assert min(years) == 2011 and max(years) == 2024
 
@@ -129,6 +129,9 @@ PAIRS = [
     ("--text", "--panel", 4.5), ("--muted", "--panel", 4.5), ("--brand", "--panel", 4.5),
     ("--brand-dark", "--panel", 4.5), ("--on-brand", "--brand", 4.5),
     ("--on-brand", "--brand-dark", 4.5), ("--rule", "--white", 1.5),
+    # Callouts: their words on their tints.
+    ("--text", "--warning-tint", 4.5), ("--accent-dark", "--warning-tint", 4.5),
+    ("--text", "--tip-tint", 4.5), ("--tip", "--tip-tint", 4.5), ("--tip", "--white", 3),
 ]
 STYLESHEETS = ["brand.css", *sorted(p.relative_to(PROJECT / "styles").as_posix()
                                     for p in (PROJECT / "styles").glob("*/style.css"))]
