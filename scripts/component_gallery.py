@@ -96,7 +96,8 @@ def gallery_markdown(text: str) -> str:
         names = ", ".join(f"`{name}`" for name in article.components)
         lines += ["", f"## {article.heading} ({names})", "", "```markdown", article.markdown,
                   "```", "",
-                  f"In print: ![{article.heading}, in print](components/{article.anchor}-print.png)",
+                  f"In print: ![{article.heading}, in print](components/"
+                  f"{article.anchor}-print.png)",
                   "",
                   f"On screen: ![{article.heading}, on a wide screen](components/"
                   f"{article.anchor}-screen.png) ![{article.heading}, on a phone](components/"

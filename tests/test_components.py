@@ -171,7 +171,7 @@ def test_a_component_written_wrong_in_a_block_names_the_block(site, run):
     block.write_text(block.read_text() + "    summary: |\n      /// callot\n      Text.\n"
                      "      ///\n")
     result = run("check", cwd=site)
-    assert (f"blocks/findings/old-study.yml:13:11: error: there is no component 'callot'; did "
+    assert ("blocks/findings/old-study.yml:13:11: error: there is no component 'callot'; did "
             "you mean 'callout'? [component]") in result.stdout.splitlines()
 
 
