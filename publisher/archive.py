@@ -23,7 +23,14 @@ from publisher.checks import DenyList, check_site
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.fingerprint import digest_bytes
-from publisher.lock import ArchiveLock, Edition, LockedIssue, OutputRecord, read_lock
+from publisher.lock import (
+    LOCK_FILE,
+    ArchiveLock,
+    Edition,
+    LockedIssue,
+    OutputRecord,
+    read_lock,
+)
 from publisher.output import write_atomically
 from publisher.outputlock import output_lock
 from publisher.plan import gather, record_key
@@ -208,8 +215,8 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
     moved = [edition.inputs.describe_move(label, record.fingerprint)
              for label in edition.inputs.moved(record.fingerprint)]
     now = _output_records(output, record, with_text=False)
-    if now.keys() == edition.outputs.keys() and all(
-            now[name].digest == edition.outputs[name].digest for name in edition.outputs):
+    differing = _differing_files(edition.outputs, now)
+    if not differing:
         return Verdict(shown, "identical", edition.number, moved)
     now = _output_records(output, record)
     pages, details = _text_differences(edition, now)
@@ -217,11 +224,45 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
         details.append("it has no archival copy now: it is no longer published")
     # Only new software may change the bytes and keep the reading: a new stylesheet, image
     # or link address keeps the words but is a change a reader would see.
-    by_software = edition.inputs.without_software().moved(record.fingerprint.without_software())
-    if by_software and not details:
+    by_issue = edition.inputs.without_software().moved(record.fingerprint.without_software())
+    if by_issue and not details:
         details.append("the text is the same, but the issue's own inputs moved")
+    if not by_issue and not edition.inputs.software_moved(record.fingerprint):
+        details.append(_unexplained(differing))
     outcome: Outcome = "same content" if not pages and not details else "changed"
     return Verdict(shown, outcome, edition.number, moved, pages, details)
+
+
+#: How verify names each of an edition's files.
+_FILE_NAMES = {"pdf": "the web PDF", "archival": "the archival PDF", "html": "the HTML page"}
+
+
+def _differing_files(locked: dict[str, OutputRecord],
+                     now: dict[str, OutputRecord]) -> list[tuple[str, str]]:
+    """The files whose path, digest or size is not as locked: each by its lock name, with its
+    path in the output folder. A size that disagrees with a digest that agrees is a lock that
+    was tampered with, not a match."""
+    differing = []
+    for name in _FILE_NAMES:
+        before, after = locked.get(name), now.get(name)
+        either = after or before
+        if either is not None and _as_locked(before) != _as_locked(after):
+            differing.append((name, either.file))
+    return differing
+
+
+def _as_locked(record: OutputRecord | None) -> tuple[str, str, int] | None:
+    return None if record is None else (record.file, record.digest, record.size)
+
+
+def _unexplained(differing: list[tuple[str, str]]) -> str:
+    """Why bytes that moved with none of the inputs are a failure, and what to do."""
+    files = [f"{_FILE_NAMES[name]} ({file})" for name, file in differing]
+    listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
+    return (f"the bytes of {listed} differ from the lock, yet none of the inputs moved: the "
+            f"lock or the build is not what it was; restore {LOCK_FILE} from version control "
+            f"(git checkout -- {LOCK_FILE}) and verify again, and if it still differs, find "
+            "what changed on this machine since the issue was locked")
 
 
 def _text_differences(edition: Edition, now: dict[str, OutputRecord]) -> tuple[list[int],
