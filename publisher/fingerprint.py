@@ -96,9 +96,11 @@ class Fingerprint:
 
     @classmethod
     def from_json(cls, data: Any) -> Fingerprint:
-        if not isinstance(data, dict):
+        """The fingerprint in `data`; raises ValueError unless it maps text to text."""
+        if not isinstance(data, dict) or not all(isinstance(digest, str)
+                                                 for digest in data.values()):
             raise ValueError("a fingerprint is a map of input to digest")
-        return cls({str(label): str(digest) for label, digest in data.items()})
+        return cls(dict(data))
 
 
 class InputReader:

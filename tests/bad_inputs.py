@@ -11,6 +11,7 @@ for the issue's path).
 
 from __future__ import annotations
 
+import json
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -51,7 +52,26 @@ def huge_png() -> bytes:
             + chunk(b"IEND", b""))
 
 
+def lock(written: str = "", instead: str = "") -> str:
+    """An archive-lock.json locking the issue, as publish writes one; with `instead` in
+    place of the first `written`, if given."""
+    digest = "sha256:" + "0" * 64
+    outputs = {name: {"file": f"bulletin/2024-03-issue-7.{suffix}", "sha256": digest,
+                      "bytes": 48213, "text": [digest]}
+               for name, suffix in (("html", "html"), ("pdf", "pdf"))}
+    edition = {"edition": 1, "recorded": "2024-03-01", "correction": None,
+               "inputs": {"software publisher": "0.3.0"}, "outputs": outputs}
+    text = json.dumps({"format": 1, "issues": {ISSUE: {
+        "title": "Seeing the child", "date": "2024-03-01", "editions": [edition]}}}, indent=1)
+    assert written in text
+    return text.replace(written, instead, 1) if written else text
+
+
 BUILD = ("build",)
+VERIFY = ("verify",)
+#: Where a damaged lock goes wrong, in words, and what to do about it.
+LOCKED = "archive-lock.json: cannot be read: issues > {issue} > editions > 1"
+RESTORE = "restore it from version control, where it is tracked (git checkout -- archive-lock.json)"
 CASES: list[Case] = [
     # Front matter
     Case("a front matter key misspelt", front("sumary: oops\n"), BUILD, 1,
@@ -181,6 +201,37 @@ CASES: list[Case] = [
     Case("correcting an issue never published", {ISSUE: HEAD.replace("published", "draft")
                                                   + "\nText.\n"},
          ("publish", ISSUE, "--correction", "A typo."), 1, "Error: {issue} has not been published, so it has nothing to correct; publish it first: publisher publish {issue}"),
+    # Issue 15: verify, publish and the lock
+    Case("an archive lock that is not JSON", {"archive-lock.json": lock('"format": 1,', '"format": 1')},
+         VERIFY, 1, f"archive-lock.json:3: cannot be read: this is not valid JSON (expecting ',' delimiter, column 2); {RESTORE}"),
+    Case("an archive lock that is not UTF-8", {"archive-lock.json": lock().encode("utf-16")},
+         VERIFY, 1, f"archive-lock.json: cannot be read: it is not UTF-8 text; {RESTORE}"),
+    Case("an archive lock nested too deep",
+         {"archive-lock.json": '{"format": 1, "issues":\n' + "[" * 5000 + "]" * 5000 + "}"},
+         VERIFY, 1, f"archive-lock.json:2: cannot be read: lists and maps are nested more than 100 deep here, one inside another, deeper than publisher ever writes; {RESTORE}"),
+    Case("a size in the lock too large to be a number",
+         {"archive-lock.json": lock('"bytes": 48213', '"bytes": 1e400')}, VERIFY, 1,
+         f"{LOCKED} > outputs > html > bytes: 1e400 is not a whole number of bytes; {RESTORE}"),
+    Case("a size in the lock that is a fraction",
+         {"archive-lock.json": lock('"bytes": 48213', '"bytes": 48213.5')}, VERIFY, 1,
+         f"{LOCKED} > outputs > html > bytes: 48213.5 is not a whole number of bytes; {RESTORE}"),
+    Case("an edition number in the lock that is true",
+         {"archive-lock.json": lock('"edition": 1', '"edition": true')}, ("publish", ISSUE), 1,
+         f"{LOCKED} > edition: true is not an edition number; {RESTORE}"),
+    Case("a digest in the lock that is not one",
+         {"archive-lock.json": lock('"sha256": "sha256:' + "0" * 64, '"sha256": "sha256:abc')},
+         VERIFY, 1, f"{LOCKED} > outputs > html > sha256: \"sha256:abc\" is not a digest ('sha256:' and 64 hexadecimal digits); {RESTORE}"),
+    Case("a value missing from the lock",
+         {"archive-lock.json": lock('"bytes": 48213,', "")}, ("build", "--frozen"), 1,
+         f"{LOCKED} > outputs > html: 'bytes' is missing; {RESTORE}"),
+    Case("a date in the lock that is not a date",
+         {"archive-lock.json": lock('"recorded": "2024-03-01"', '"recorded": "2024-13-01"')},
+         VERIFY, 1, f"{LOCKED} > recorded: \"2024-13-01\" is not a date written YYYY-MM-DD; {RESTORE}"),
+    Case("an issue in the lock outside the site",
+         {"archive-lock.json": lock(ISSUE, "../../etc/passwd.md")}, VERIFY, 1,
+         f"archive-lock.json: cannot be read: issues > ../../etc/passwd.md: this is not the path of an issue's file from the site folder, such as issues/<series>/<issue>.md; {RESTORE}"),
+    Case("an archive lock of a later format", {"archive-lock.json": lock('"format": 1', '"format": 2')},
+         VERIFY, 1, f"archive-lock.json: cannot be read: format: 2 is not 1, the format this version of publisher reads; a newer publisher may have written it; {RESTORE}"),
 ]
 
 

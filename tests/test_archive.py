@@ -223,8 +223,23 @@ def test_a_damaged_lock_is_reported_with_its_line(sample, run):
     lock.write_text(lock.read_text().replace('"format": 1,', '"format": 1', 1))
     result = run("verify", cwd=sample)
     assert result.exit_code == 1
-    assert result.stderr.startswith("archive-lock.json:4: cannot be read (Expecting ',' ")
-    assert "restore it from version control" in result.stderr
+    assert result.stderr == (
+        "archive-lock.json:4: cannot be read: this is not valid JSON (expecting ',' delimiter, "
+        "column 2); restore it from version control, where it is tracked (git checkout -- "
+        "archive-lock.json)\n1 problem in 1 file; nothing was done.\n")
+
+
+def test_a_wrong_value_in_the_lock_is_named_by_its_path(sample, run):
+    lock = sample / "archive-lock.json"
+    text = lock.read_text()
+    size = f'"bytes": {lock_of(sample)[JUNE_2011]["editions"][0]["outputs"]["pdf"]["bytes"]}'
+    lock.write_text(text.replace(size, '"bytes": 1e400', 1))
+    result = run("verify", cwd=sample)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"archive-lock.json: cannot be read: issues > {JUNE_2011} > editions > 1 > outputs > "
+        "pdf > bytes: 1e400 is not a whole number of bytes; restore it from version control, "
+        "where it is tracked (git checkout -- archive-lock.json)")
 
 
 def test_a_correction_keeps_the_files_own_layout(sample, run):
