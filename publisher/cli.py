@@ -1,13 +1,13 @@
 """The `publisher` command: parse options, call the API, print, exit.
 
-Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with Ctrl-C.
+Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with Ctrl-C (and
+128 + its number for another signal that stops it: 143 for SIGTERM, 129 for SIGHUP).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import signal
 import sys
 import time
 import traceback
@@ -24,7 +24,7 @@ from publisher.config import PdfVariant, Series, Site, load_site, read_site
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
-from publisher.output import InterruptHere
+from publisher.output import Stopped, stop_on_signals
 from publisher.plan import gather
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
@@ -36,6 +36,7 @@ INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({error}). This is our bug, "
     "not yours: please report it, with the output of the same command run again with --debug.")
 INTERRUPTED = "publisher: interrupted; nothing half-written was left"
+STOPPED = "publisher: stopped ({signal}); nothing half-written was left"
 #: The exit code of a command stopped with Ctrl-C, as shells give it (128 + SIGINT).
 EXIT_INTERRUPTED = 130
 
@@ -53,13 +54,12 @@ class PublisherGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupted:
             if ctx.meta.get("publisher.debug"):
                 traceback.print_exc()
-            elif sys.stderr.isatty():
+            elif sys.stderr.isatty() and not isinstance(interrupted, Stopped):
                 click.echo(err=True)  # after the terminal's ^C
-            click.echo(INTERRUPTED, err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            ctx.exit(_say_interrupted(interrupted))
         except BrokenPipeError:
             raise  # the reader of our output went away (publisher check | head): click is quiet
         except Exception as error:
@@ -82,7 +82,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
 
     Run it in the site folder, the one that holds site.yml and issues/. Exit codes: 0
     success, 1 a problem in the content (or a failed check or verify), 2 bad usage, 130
-    stopped with Ctrl-C.
+    stopped with Ctrl-C (143 with SIGTERM).
     Colour is used only on a terminal, and never when NO_COLOR is set.
 
     \b
@@ -657,15 +657,24 @@ def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES") -> Path:
     raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
 
 
+def _say_interrupted(interrupted: KeyboardInterrupt) -> int:
+    """Say that publisher was stopped, and by what; the exit code, as shells give it."""
+    if isinstance(interrupted, Stopped):
+        click.echo(STOPPED.format(signal=interrupted.name), err=True)
+        return 128 + interrupted.number
+    click.echo(INTERRUPTED, err=True)
+    return EXIT_INTERRUPTED
+
+
 def main() -> None:
     """Entry point of the `publisher` console command."""
-    # Ctrl-C stops publisher here; the worker processes a build forks leave it to the build.
-    signal.signal(signal.SIGINT, InterruptHere())
+    # Ctrl-C, SIGTERM and SIGHUP stop publisher where it is, and its clean-up runs; the
+    # worker processes a build forks leave Ctrl-C to the build.
+    stop_on_signals()
     try:
         cli(prog_name="publisher")
-    except KeyboardInterrupt:  # between commands' code: while quitting, say
-        click.echo(INTERRUPTED, err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as interrupted:  # between commands' code: while quitting, say
+        sys.exit(_say_interrupted(interrupted))
     finally:
         _flush_output()
 
