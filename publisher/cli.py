@@ -168,6 +168,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
     names = read_deny_list(deny_list)
+    _repair_interrupted(site_root)
     display = _BuildDisplay(quiet)
     try:
         report = build(site_root, paths or None, formats, output_folder, force=force,
@@ -278,6 +279,7 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
     started = time.perf_counter()
     names = read_deny_list(deny_list)
     found = [_existing_path(path, site_root, "PATHS") for path in paths]
+    _repair_interrupted(site_root)
     report = check_site(site_root, found or None, names)
     if output_format == "json":
         click.echo(report.to_json())
@@ -395,11 +397,14 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
         raise click.UsageError("--date is the date of a correction; give --correction too")
     if correction is not None and not correction.strip():
         raise click.BadParameter("say what was corrected", param_hint="--correction")
+    if correction is not None and not _is_utf8(correction):
+        raise click.BadParameter("the note is not UTF-8 text; set your terminal to UTF-8 and "
+                                 "type it again", param_hint="--correction")
     from publisher.checks import read_deny_list
 
     when = _date_option(day, "--date") if day else None
     published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
-                        output_folder, read_deny_list(deny_list))
+                        output_folder, read_deny_list(deny_list), notice=_notice)
     edition = published.edition
     pages = edition.outputs["pdf"].text
     kind = "a corrected edition" if edition.correction else "the first edition"
@@ -437,6 +442,7 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
     # A locked issue whose file is gone can still be named: verify reports it missing.
     paths = [path if path.exists() or not (site_root / path).exists() else site_root / path
              for path in issues]
+    _repair_interrupted(site_root)
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
         click.echo(verdicts_json(verdicts))
@@ -613,6 +619,29 @@ def schema_command(site_root: Path, folder: Path, vscode: bool) -> None:
 
     for path in write_schemas(site_root, folder, vscode=vscode):
         click.echo(f"wrote {path}")
+
+
+def _is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: a byte the terminal sent that is not (from a
+    Latin-1 terminal, say) reaches Python as a lone surrogate, which cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _repair_interrupted(site_root: Path) -> None:
+    """Put right a publication that was stopped, before reading the sources it changed."""
+    from publisher.journal import repair_interrupted
+
+    message = repair_interrupted(site_root)
+    if message:
+        _notice(message)
 
 
 def _library_and_uses(site_root: Path, name: str | None = None,

@@ -67,6 +67,16 @@ def lock(written: str = "", instead: str = "") -> str:
     return text.replace(written, instead, 1) if written else text
 
 
+def journal(issue_path: str = ISSUE, edition: int = 1) -> str:
+    """The journal of a publication that was stopped: the issue as a draft (`DRAFT`), edited
+    to published (`PUBLISHED`)."""
+    return json.dumps({"format": 1, "issue": issue_path, "edition": edition,
+                       "correction": None, "original": DRAFT, "edited": PUBLISHED}, indent=1)
+
+
+PUBLISHED = HEAD + "\nText.\n"
+DRAFT = PUBLISHED.replace("status: published", "status: draft")
+JOURNAL = ".publisher/publishing.json"
 BUILD = ("build",)
 VERIFY = ("verify",)
 #: Where a damaged lock goes wrong, in words, and what to do about it.
@@ -232,6 +242,19 @@ CASES: list[Case] = [
          f"archive-lock.json: cannot be read: issues > ../../etc/passwd.md: this is not the path of an issue's file from the site folder, such as issues/<series>/<issue>.md; {RESTORE}"),
     Case("an archive lock of a later format", {"archive-lock.json": lock('"format": 1', '"format": 2')},
          VERIFY, 1, f"archive-lock.json: cannot be read: format: 2 is not 1, the format this version of publisher reads; a newer publisher may have written it; {RESTORE}"),
+    Case("a publication stopped before it was locked", {ISSUE: PUBLISHED, JOURNAL: journal()},
+         ("check",), 0, "publisher: the publication of {issue} as edition 1 was stopped before it was locked; its file is back as it was before"),
+    Case("a publication stopped, the file edited since", {ISSUE: PUBLISHED + "More.\n", JOURNAL: journal()},
+         ("build", "--format", "html"), 0, "publisher: the publication of {issue} as edition 1 was stopped before it was locked, and its file has been changed since, so publisher left it as it is; check its status: and corrections: lines",
+         nothing_written=False),
+    Case("a publication stopped after it was locked", {ISSUE: PUBLISHED, JOURNAL: journal(), "archive-lock.json": lock()},
+         ("check",), 0, "publisher: the publication of {issue} as edition 1 was stopped after it was locked in archive-lock.json: it is published"),
+    Case("a damaged publication journal", {JOURNAL: journal()[:40]}, ("check",), 1,
+         "Error: .publisher/publishing.json:3: cannot be read: this is not valid JSON (unterminated string starting at, column 11). publish writes this file while it publishes an issue, so one was stopped, and cannot be put right from it: make sure the issue you were publishing says nothing (a 'status: published', a corrections: entry) that archive-lock.json does not hold ('publisher verify' lists an issue that is not locked), then delete .publisher/publishing.json"),
+    Case("a publication journal naming a file outside the site", {JOURNAL: journal("../../etc/hostname")},
+         ("publish", ISSUE), 1, "Error: .publisher/publishing.json: cannot be read: issue: \"../../etc/hostname\" is not the path of an issue's file from the site folder. publish writes this file while it publishes an issue, so one was stopped, and cannot be put right from it: make sure the issue you were publishing says nothing (a 'status: published', a corrections: entry) that archive-lock.json does not hold ('publisher verify' lists an issue that is not locked), then delete .publisher/publishing.json"),
+    Case("a correction note that is not UTF-8", {}, ("publish", ISSUE, "--correction", "Caf\udce9."), 2,
+         "Error: Invalid value for --correction: the note is not UTF-8 text; set your terminal to UTF-8 and type it again"),
 ]
 
 
@@ -258,6 +281,8 @@ def catalogue_markdown() -> str:
     for case in CASES:
         message = case.expected.replace("{issue}", "ISSUE").replace("|", "\\|")
         command = "publisher " + " ".join(case.args).replace(ISSUE, "ISSUE")
+        # A byte that is not UTF-8, as a terminal would send it, shown as its escape.
+        command = command.encode("utf-8", "backslashreplace").decode("utf-8")
         lines.append(f"| {case.name} | `{command}` | {case.exit_code} | {message} |")
     return "\n".join(lines) + "\n"
 
