@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from publisher import archive
 from publisher.cli import cli
 from publisher.journal import JOURNAL_FILE
+from publisher.output import Stopped
 
 from conftest import make_site
 
@@ -200,3 +202,34 @@ def test_a_failed_publish_leaves_no_journal(site, monkeypatch):
     assert source.read_bytes() == before + b"\nTODO: the ending.\n"
     assert not (site / ".publisher").exists()
     assert len(editions(site)) == 1
+
+
+def test_stopped_just_after_locking_a_correction_is_not_made_twice(site, monkeypatch):
+    """SIGTERM as the lock is written: publish stops (143), the edition stays locked, and
+    the same publish run again says it is done rather than making a second one."""
+    written = archive.write_atomically
+
+    def lock_then_sigterm(path: Path, data: bytes, **options: object) -> None:
+        written(path, data, **options)
+        if path.name == "archive-lock.json":
+            raise Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(archive, "write_atomically", lock_then_sigterm)
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(cli, ["publish", ISSUE, "--correction", NOTE])
+    assert result.exit_code == 143
+    assert result.stderr == "publisher: stopped (SIGTERM); nothing half-written was left\n"
+    assert len(editions(site)) == 2
+    assert (site / JOURNAL_FILE).exists()
+    corrected = (site / ISSUE).read_bytes()
+
+    monkeypatch.undo()
+    monkeypatch.chdir(site)
+    result = CliRunner().invoke(cli, ["publish", ISSUE, "--correction", NOTE])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"publisher: the publication of {ISSUE} as edition 2 was stopped "
+                             "after it was locked in archive-lock.json: it is published\n")
+    assert result.stdout.startswith(f"Published {ISSUE} as edition 2 (a corrected edition")
+    assert [edition["correction"] for edition in editions(site)] == [None, NOTE]
+    assert (site / ISSUE).read_bytes() == corrected
+    assert not (site / ".publisher").exists()
