@@ -12,6 +12,7 @@ import datetime
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,8 +24,16 @@ from publisher.checks import DenyList, check_site
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.fingerprint import digest_bytes
-from publisher.lock import ArchiveLock, Edition, LockedIssue, OutputRecord, read_lock
-from publisher.output import write_atomically
+from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
+from publisher.lock import (
+    LOCK_FILE,
+    ArchiveLock,
+    Edition,
+    LockedIssue,
+    OutputRecord,
+    read_lock,
+)
+from publisher.output import interrupts_deferred, write_atomically
 from publisher.outputlock import output_lock
 from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
@@ -69,53 +78,111 @@ class Verdict:
 
 def publish(site_root: Path, path: Path, correction: str | None = None,
             on: datetime.date | None = None, output_folder: Path | None = None,
-            deny_list: DenyList | None = None) -> Published:
+            deny_list: DenyList | None = None,
+            notice: Callable[[str], None] | None = None) -> Published:
     """Publish the issue at `path`, or with `correction` a corrected edition of it.
 
     The issue is checked as published first, with `deny_list`: any error or warning stops
-    it, and leaves its file as it was (a warning that is right can be silenced).
+    it, and leaves its file as it was (a warning that is right can be silenced). A
+    publication stopped earlier is put right first (see `journal`), and `notice` told what
+    was done; if it was this one and it had finished, its edition is the one returned.
     """
-    site, issue = _one_issue(site_root, path)
-    # Locked throughout, not only while it builds: two publications at once would each
-    # write the archive lock as it was before the other wrote it.
+    site = _read_site(site_root)
     folder = _checked_output_folder(site, output_folder)
-    with output_lock(folder, site.shown(folder)):
-        return _publish(site_root, site, issue, correction, on, output_folder, deny_list)
+    # Locked throughout, not only while it builds: two publications at once would each
+    # write the archive lock as it was before the other wrote it. The site's lock holds
+    # off a publication into another output folder, and any command's repairs.
+    with publication_lock(site.root), output_lock(folder, site.shown(folder)):
+        repair = _put_right(site, notice)
+        issue = _one_issue(site, path)
+        done = _finished_before(site, issue, correction, repair, folder)
+        if done is not None:
+            return done
+        return _publish(site, issue, correction, on, output_folder, deny_list, notice)
 
 
-def _publish(site_root: Path, site: Site, issue: Issue, correction: str | None,
-             on: datetime.date | None, output_folder: Path | None,
-             deny_list: DenyList | None) -> Published:
+def _put_right(site: Site, notice: Callable[[str], None] | None) -> Repair | None:
+    """Put right a publication that was stopped, keeping the journal of one that had
+    finished for `_finished_before`."""
+    journal = read_journal(site.root)
+    if journal is None:
+        return None
+    repair = settle(site.root, journal, keep_finished=True)
+    if repair.message and notice:
+        notice(repair.message)
+    return repair
+
+
+def _finished_before(site: Site, issue: Issue, correction: str | None, repair: Repair | None,
+                     folder: Path) -> Published | None:
+    """The edition a publication stopped after locking it made, if this is that publication
+    run again: the same issue, the same correction, the file as it left it. Publishing it
+    again would make a second edition of the same change."""
+    if repair is None or repair.outcome != "finished":
+        return None
+    journal = repair.journal
+    end(site.root)
+    editions = read_lock(site).issues[journal.issue].editions
+    if (journal.issue != site.shown(issue.source) or journal.correction != correction
+            or issue.source.read_bytes() != journal.edited or len(editions) != journal.edition):
+        return None
+    edition = editions[-1]
+    return Published(issue.shown, edition, [folder / edition.outputs[name].file
+                                            for name in ("pdf", "archival", "html")
+                                            if name in edition.outputs])
+
+
+def _publish(site: Site, issue: Issue, correction: str | None, on: datetime.date | None,
+             output_folder: Path | None, deny_list: DenyList | None,
+             notice: Callable[[str], None] | None) -> Published:
     lock = read_lock(site)
     label = site.shown(issue.source)
     locked = lock.issues.get(label)
     day = on or datetime.date.today()
     original = issue.source.read_bytes()
     changed = _edited_source(original, issue, locked, correction, day)
+    journal = Journal(label, len(locked.editions) + 1 if locked else 1, correction, original,
+                      changed)
     if changed != original:
-        write_atomically(issue.source, changed)
+        begin(site.root, journal)  # before the file is touched: a crash now is put right
     try:
-        _refuse_problems(site_root, issue.source, deny_list)
+        if changed != original:
+            write_atomically(issue.source, changed)
+        _refuse_problems(site.root, issue.source, deny_list)
         try:
-            report = build(site_root, [issue.source], FORMATS, output_folder, force=True,
+            report = build(site.root, [issue.source], FORMATS, output_folder, force=True,
                            deny_list=deny_list, refuse_warnings=True)
         except ContentError as error:
             raise ContentError(error.problems, outcome=REFUSED) from None
         record = report.records[record_key(issue)]
-        edition = Edition(number=len(locked.editions) + 1 if locked else 1, recorded=day,
-                          correction=correction, inputs=record.fingerprint,
+        edition = Edition(number=journal.edition, recorded=day, correction=correction,
+                          inputs=record.fingerprint,
                           outputs=_output_records(report.output_folder, record))
-        earlier = locked.editions if locked else []
         lock.issues[label] = LockedIssue(issue.front.title, issue.front.date,
-                                         [*earlier, edition])
+                                         [*(locked.editions if locked else []), edition])
         write_atomically(lock.path, lock.data())
-    except BaseException:  # nothing locked: the issue's file goes back as it was
+    except BaseException:  # Ctrl-C and SIGTERM included
         if changed != original:
-            write_atomically(issue.source, original)
+            _undo(site, journal, notice)
         raise
+    # Out of the `try`: stopped from here on, the journal stays, and says it had finished.
+    end(site.root)
     files = [report.output_folder / edition.outputs[name].file
              for name in ("pdf", "archival", "html") if name in edition.outputs]
     return Published(issue.shown, edition, files)
+
+
+def _undo(site: Site, journal: Journal, notice: Callable[[str], None] | None) -> None:
+    """After a publication failed or was stopped: its file back as it was, unless it was
+    locked already (then the journal stays, to tell a publish run again that it is done).
+    Whatever cannot be done now is left to the next command, with the journal."""
+    try:
+        with interrupts_deferred():  # a second Ctrl-C waits for the file to be put back
+            repair = settle(site.root, journal, keep_finished=True)
+    except PublisherError:
+        return
+    if repair.outcome == "left" and repair.message and notice:
+        notice(repair.message)
 
 
 def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) -> None:
@@ -128,9 +195,7 @@ def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) 
 
 def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> list[Verdict]:
     """Rebuild the locked issues (all, or those at `paths`) and compare each with its lock."""
-    site, problems = read_site(site_root)
-    if problems:
-        raise ContentError(problems)
+    site = _read_site(site_root)
     lock = read_lock(site)
     for path in paths or []:
         if not path.exists() and not any(_asked(site, label, [path]) for label in lock.issues):
@@ -215,8 +280,8 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
     moved = [edition.inputs.describe_move(label, record.fingerprint)
              for label in edition.inputs.moved(record.fingerprint)]
     now = _output_records(output, record, with_text=False)
-    if now.keys() == edition.outputs.keys() and all(
-            now[name].digest == edition.outputs[name].digest for name in edition.outputs):
+    differing = _differing_files(edition.outputs, now)
+    if not differing:
         return Verdict(shown, "identical", edition.number, moved)
     now = _output_records(output, record)
     pages, details = _text_differences(edition, now)
@@ -224,11 +289,45 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
         details.append("it has no archival copy now: it is no longer published")
     # Only new software may change the bytes and keep the reading: a new stylesheet, image
     # or link address keeps the words but is a change a reader would see.
-    by_software = edition.inputs.without_software().moved(record.fingerprint.without_software())
-    if by_software and not details:
+    by_issue = edition.inputs.without_software().moved(record.fingerprint.without_software())
+    if by_issue and not details:
         details.append("the text is the same, but the issue's own inputs moved")
+    if not by_issue and not edition.inputs.software_moved(record.fingerprint):
+        details.append(_unexplained(differing))
     outcome: Outcome = "same content" if not pages and not details else "changed"
     return Verdict(shown, outcome, edition.number, moved, pages, details)
+
+
+#: How verify names each of an edition's files.
+_FILE_NAMES = {"pdf": "the web PDF", "archival": "the archival PDF", "html": "the HTML page"}
+
+
+def _differing_files(locked: dict[str, OutputRecord],
+                     now: dict[str, OutputRecord]) -> list[tuple[str, str]]:
+    """The files whose path, digest or size is not as locked: each by its lock name, with its
+    path in the output folder. A size that disagrees with a digest that agrees is a lock that
+    was tampered with, not a match."""
+    differing = []
+    for name in _FILE_NAMES:
+        before, after = locked.get(name), now.get(name)
+        either = after or before
+        if either is not None and _as_locked(before) != _as_locked(after):
+            differing.append((name, either.file))
+    return differing
+
+
+def _as_locked(record: OutputRecord | None) -> tuple[str, str, int] | None:
+    return None if record is None else (record.file, record.digest, record.size)
+
+
+def _unexplained(differing: list[tuple[str, str]]) -> str:
+    """Why bytes that moved with none of the inputs are a failure, and what to do."""
+    files = [f"{_FILE_NAMES[name]} ({file})" for name, file in differing]
+    listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
+    return (f"the bytes of {listed} differ from the lock, yet none of the inputs moved: the "
+            f"lock or the build is not what it was; restore {LOCK_FILE} from version control "
+            f"(git checkout -- {LOCK_FILE}) and verify again, and if it still differs, find "
+            "what changed on this machine since the issue was locked")
 
 
 def _text_differences(edition: Edition, now: dict[str, OutputRecord]) -> tuple[list[int],
@@ -270,17 +369,21 @@ def _locked_files(record: IssueRecord) -> dict[str, str]:
     return files
 
 
-def _one_issue(site_root: Path, path: Path) -> tuple[Site, Issue]:
+def _read_site(site_root: Path) -> Site:
     site, problems = read_site(site_root)
     if problems:
         raise ContentError(problems)
+    return site
+
+
+def _one_issue(site: Site, path: Path) -> Issue:
     gathered = gather(site, [path])
     if gathered.problems:
         raise ContentError(gathered.problems)
     if len(gathered.readable) != 1 or path.is_dir():
         raise click.BadParameter(f"{str(path)!r} is a folder; give one issue's Markdown file",
                                  param_hint="ISSUE")
-    return site, gathered.readable[0]
+    return gathered.readable[0]
 
 
 _STATUS = re.compile(r"^(\s*status\s*:\s*)([^#\n]*?)(\s*(?:#.*)?)$")

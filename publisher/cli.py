@@ -1,13 +1,13 @@
 """The `publisher` command: parse options, call the API, print, exit.
 
-Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with Ctrl-C.
+Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with Ctrl-C (and
+128 + its number for another signal that stops it: 143 for SIGTERM, 129 for SIGHUP).
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import signal
 import sys
 import time
 import traceback
@@ -33,7 +33,7 @@ from publisher.config import ISSUES_FOLDER, PdfVariant, Series, Site, load_site,
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
-from publisher.output import InterruptHere
+from publisher.output import Stopped, stop_on_signals
 from publisher.plan import gather
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
@@ -45,6 +45,7 @@ INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({error}). This is our bug, "
     "not yours: please report it, with the output of the same command run again with --debug.")
 INTERRUPTED = "publisher: interrupted; nothing half-written was left"
+STOPPED = "publisher: stopped ({signal}); nothing half-written was left"
 #: The exit code of a command stopped with Ctrl-C, as shells give it (128 + SIGINT).
 EXIT_INTERRUPTED = 130
 
@@ -62,13 +63,12 @@ class PublisherGroup(click.Group):
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as interrupted:
             if ctx.meta.get("publisher.debug"):
                 traceback.print_exc()
-            elif sys.stderr.isatty():
+            elif sys.stderr.isatty() and not isinstance(interrupted, Stopped):
                 click.echo(err=True)  # after the terminal's ^C
-            click.echo(INTERRUPTED, err=True)
-            ctx.exit(EXIT_INTERRUPTED)
+            ctx.exit(_say_interrupted(interrupted))
         except BrokenPipeError:
             raise  # the reader of our output went away (publisher check | head): click is quiet
         except Exception as error:
@@ -91,7 +91,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
 
     Run it in the site folder, the one that holds site.yml and issues/. Exit codes: 0
     success, 1 a problem in the content (or a failed check or verify), 2 bad usage, 130
-    stopped with Ctrl-C.
+    stopped with Ctrl-C (143 with SIGTERM).
     Colour is used only on a terminal, and never when NO_COLOR is set.
 
     \b
@@ -177,6 +177,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
     names = read_deny_list(deny_list)
+    _repair_interrupted(site_root)
     display = _BuildDisplay(quiet)
     try:
         report = build(site_root, paths or None, formats, output_folder, force=force,
@@ -287,6 +288,7 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
     started = time.perf_counter()
     names = read_deny_list(deny_list)
     found = [_existing_path(path, site_root, "PATHS") for path in paths]
+    _repair_interrupted(site_root)
     report = check_site(site_root, found or None, names)
     if output_format == "json":
         click.echo(report.to_json())
@@ -406,11 +408,14 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     if correction is not None and not correction.strip():
         raise click.BadParameter("say what was corrected", param_hint="--correction")
     _refuse_control_characters(correction, "--correction")
+    if correction is not None and not _is_utf8(correction):
+        raise click.BadParameter("the note is not UTF-8 text; set your terminal to UTF-8 and "
+                                 "type it again", param_hint="--correction")
     from publisher.checks import read_deny_list
 
     when = _date_option(day, "--date") if day else None
     published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
-                        output_folder, read_deny_list(deny_list))
+                        output_folder, read_deny_list(deny_list), notice=_notice)
     edition = published.edition
     pages = edition.outputs["pdf"].text
     kind = "a corrected edition" if edition.correction else "the first edition"
@@ -447,6 +452,7 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
     """
     # A locked issue whose file is gone can still be named: verify reports it missing.
     paths = [_existing_path(path, site_root, must_exist=False) for path in issues]
+    _repair_interrupted(site_root)
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
         click.echo(verdicts_json(verdicts))
@@ -640,6 +646,29 @@ def schema_command(site_root: Path, folder: Path, vscode: bool) -> None:
         click.echo(f"wrote {path}")
 
 
+def _is_utf8(text: str) -> bool:
+    """Whether `text` can be written as UTF-8: a byte the terminal sent that is not (from a
+    Latin-1 terminal, say) reaches Python as a lone surrogate, which cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _notice(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _repair_interrupted(site_root: Path) -> None:
+    """Put right a publication that was stopped, before reading the sources it changed."""
+    from publisher.journal import repair_interrupted
+
+    message = repair_interrupted(site_root)
+    if message:
+        _notice(message)
+
+
 def _library_and_uses(site_root: Path, name: str | None = None,
                       with_uses: bool = True) -> tuple[BlockLibrary, list[BlockUse]]:
     """The library, and its uses by every issue that could be read; other problems are noted."""
@@ -709,15 +738,24 @@ def _within(path: Path, folder: Path) -> bool:
     return written or path.resolve().is_relative_to(folder.resolve())
 
 
+def _say_interrupted(interrupted: KeyboardInterrupt) -> int:
+    """Say that publisher was stopped, and by what; the exit code, as shells give it."""
+    if isinstance(interrupted, Stopped):
+        click.echo(STOPPED.format(signal=interrupted.name), err=True)
+        return 128 + interrupted.number
+    click.echo(INTERRUPTED, err=True)
+    return EXIT_INTERRUPTED
+
+
 def main() -> None:
     """Entry point of the `publisher` console command."""
-    # Ctrl-C stops publisher here; the worker processes a build forks leave it to the build.
-    signal.signal(signal.SIGINT, InterruptHere())
+    # Ctrl-C, SIGTERM and SIGHUP stop publisher where it is, and its clean-up runs; the
+    # worker processes a build forks leave Ctrl-C to the build.
+    stop_on_signals()
     try:
         cli(prog_name="publisher")
-    except KeyboardInterrupt:  # between commands' code: while quitting, say
-        click.echo(INTERRUPTED, err=True)
-        sys.exit(EXIT_INTERRUPTED)
+    except KeyboardInterrupt as interrupted:  # between commands' code: while quitting, say
+        sys.exit(_say_interrupted(interrupted))
     finally:
         _flush_output()
 

@@ -44,6 +44,10 @@ SOFTWARE = "software "
 MISSING = "missing"
 PDF_COPIES = "pdf copies"
 REMOTE = "remote "
+#: The prefixes of the labels of the software layer: what a build runs with, rather than what
+#: an issue is made from. Moving one may change the bytes and keep the text (a WeasyPrint
+#: upgrade); a label for the system's libraries goes here when one is fingerprinted.
+SOFTWARE_LAYER: tuple[str, ...] = (SOFTWARE,)
 #: The software whose version can change the bytes of an issue's files.
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
@@ -72,24 +76,31 @@ class Fingerprint:
             return f"{label} (new)"
         if after is None or after == MISSING:
             return f"{label} (gone)"
-        if label.startswith(SOFTWARE) or label == PDF_COPIES:
+        if is_software_layer(label) or label == PDF_COPIES:
             return f"{label} ({before} → {after})"
         if label.startswith(BLOCK):
             return f"{label} (was the version {_short(before)}, now {_short(after)})"
         return f"{label} (changed)"
 
     def without_software(self) -> Fingerprint:
+        """The inputs of the issue itself: those of the software layer left out."""
         return Fingerprint({label: digest for label, digest in self.inputs.items()
-                            if not label.startswith(SOFTWARE)})
+                            if not is_software_layer(label)})
+
+    def software_moved(self, other: Fingerprint) -> list[str]:
+        """The labels of the software layer that moved between the two, sorted."""
+        return [label for label in self.moved(other) if is_software_layer(label)]
 
     def as_json(self) -> dict[str, str]:
         return dict(sorted(self.inputs.items()))
 
     @classmethod
     def from_json(cls, data: Any) -> Fingerprint:
-        if not isinstance(data, dict):
+        """The fingerprint in `data`; raises ValueError unless it maps text to text."""
+        if not isinstance(data, dict) or not all(isinstance(digest, str)
+                                                 for digest in data.values()):
             raise ValueError("a fingerprint is a map of input to digest")
-        return cls({str(label): str(digest) for label, digest in data.items()})
+        return cls(dict(data))
 
 
 class InputReader:
@@ -205,6 +216,11 @@ class InputReader:
         if (style, name) not in self._templates:
             self._templates[style, name] = find_template(self.site.templates_folder, style, name)
         return self._templates[style, name]
+
+
+def is_software_layer(label: str) -> bool:
+    """Whether the input `label` is part of the software or system a build runs with."""
+    return label.startswith(SOFTWARE_LAYER)
 
 
 def block_digest(block: Block, version: Version) -> str:

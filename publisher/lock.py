@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from publisher import strictjson as strict
 from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.config import Site
 from publisher.errors import ContentError, Problem
@@ -42,9 +43,21 @@ class OutputRecord:
                 "text": self.text}
 
     @classmethod
-    def from_json(cls, data: Any) -> OutputRecord:
-        return cls(str(data["file"]), str(data["sha256"]), int(data["bytes"]),
-                   [str(digest) for digest in data["text"]])
+    def from_json(cls, data: Any, where: tuple[str, ...]) -> OutputRecord:
+        """The record in `data`, at `where` in the lock; raises Damage."""
+        data = strict.mapping(data, where)
+        file = strict.text(strict.field(data, "file", where), (*where, "file"))
+        path = PurePosixPath(file)
+        if not file or path.is_absolute() or ".." in path.parts or "\\" in file:
+            raise strict.Damage((*where, "file"), f"{strict.shown(file)} is not the path of a "
+                                "file in the output folder")
+        text = strict.items(strict.field(data, "text", where), (*where, "text"),
+                            "a list of digests")
+        return cls(file, strict.digest(strict.field(data, "sha256", where), (*where, "sha256")),
+                   strict.whole(strict.field(data, "bytes", where), (*where, "bytes"),
+                                "a whole number of bytes"),
+                   [strict.digest(digest, (*where, "text", str(number)))
+                    for number, digest in enumerate(text, 1)])
 
 
 @dataclass(frozen=True)
@@ -64,11 +77,22 @@ class Edition:
                             for name, record in sorted(self.outputs.items())}}
 
     @classmethod
-    def from_json(cls, data: Any) -> Edition:
-        return cls(int(data["edition"]), datetime.date.fromisoformat(data["recorded"]),
-                   data.get("correction"), Fingerprint.from_json(data["inputs"]),
-                   {str(name): OutputRecord.from_json(record)
-                    for name, record in data["outputs"].items()})
+    def from_json(cls, data: Any, where: tuple[str, ...], number: int) -> Edition:
+        """Edition `number` (its place in the list) in `data`, at `where`; raises Damage."""
+        data = strict.mapping(data, where)
+        written = strict.whole(strict.field(data, "edition", where), (*where, "edition"),
+                               "an edition number", least=1)
+        if written != number:
+            raise strict.Damage((*where, "edition"), f"{written} is not {number}, its place "
+                                "in the list of editions")
+        correction = data.get("correction")
+        if correction is not None:
+            strict.text(correction, (*where, "correction"), "text or null")
+        return cls(number, strict.day(strict.field(data, "recorded", where),
+                                      (*where, "recorded")),
+                   correction, _fingerprint(strict.field(data, "inputs", where),
+                                            (*where, "inputs")),
+                   _outputs(strict.field(data, "outputs", where), (*where, "outputs")))
 
 
 @dataclass
@@ -88,9 +112,18 @@ class LockedIssue:
                 "editions": [edition.as_json() for edition in self.editions]}
 
     @classmethod
-    def from_json(cls, data: Any) -> LockedIssue:
-        return cls(str(data["title"]), datetime.date.fromisoformat(data["date"]),
-                   [Edition.from_json(edition) for edition in data["editions"]])
+    def from_json(cls, data: Any, where: tuple[str, ...]) -> LockedIssue:
+        """The issue in `data`, at `where` in the lock; raises Damage."""
+        data = strict.mapping(data, where)
+        editions = strict.items(strict.field(data, "editions", where), (*where, "editions"),
+                                "a list of editions")
+        if not editions:
+            raise strict.Damage((*where, "editions"), "the list is empty; a locked issue "
+                                "has at least one edition")
+        return cls(strict.text(strict.field(data, "title", where), (*where, "title")),
+                   strict.day(strict.field(data, "date", where), (*where, "date")),
+                   [Edition.from_json(edition, (*where, "editions", str(number)), number)
+                    for number, edition in enumerate(editions, 1)])
 
 
 @dataclass
@@ -109,24 +142,75 @@ class ArchiveLock:
 
 def read_lock(site: Site) -> ArchiveLock:
     """The site's archive lock; an empty one if the site has none yet."""
-    path = site.root / LOCK_FILE
+    return read_lock_file(site.root / LOCK_FILE)
+
+
+def read_lock_file(path: Path) -> ArchiveLock:
+    """The archive lock at `path`; an empty one if there is none. Raises ContentError, saying
+    where, if it is damaged."""
     if not path.exists():
         return ArchiveLock(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if document.get("format") != _FORMAT:
-            raise ValueError(f"format {document.get('format')!r}, not {_FORMAT}")
-        issues = {str(label): LockedIssue.from_json(issue)
-                  for label, issue in document["issues"].items()}
-        empty = [label for label, issue in issues.items() if not issue.editions]
-        if empty:
-            raise ValueError(f"{empty[0]} has no editions")
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-        line = error.lineno if isinstance(error, json.JSONDecodeError) else None
-        raise ContentError([Problem(LOCK_FILE, line, f"cannot be read ({error}); restore it "
-                                    "from version control, where it is tracked")],
-                           outcome="nothing was done") from None
-    return ArchiveLock(path, issues)
+        document = strict.parse(path.read_text(encoding="utf-8"))
+        return ArchiveLock(path, _issues(strict.mapping(document, (), "a map of settings")))
+    except UnicodeDecodeError:
+        raise _damaged(None, "it is not UTF-8 text") from None
+    except OSError as error:
+        raise _damaged(None, error.strerror or str(error)) from None
+    except strict.Unparsable as error:
+        raise _damaged(error.line, error.what) from None
+    except strict.Damage as damage:
+        raise _damaged(None, str(damage)) from None
+
+
+#: How to put a damaged lock right: it is tracked in version control with the sources.
+RESTORE = f"restore it from version control, where it is tracked (git checkout -- {LOCK_FILE})"
+
+
+def _damaged(line: int | None, what: str) -> ContentError:
+    return ContentError([Problem(LOCK_FILE, line, f"cannot be read: {what}; {RESTORE}")],
+                        outcome="nothing was done")
+
+
+def _issues(document: dict[str, Any]) -> dict[str, LockedIssue]:
+    """The locked issues of the lock `document`; raises Damage."""
+    written = strict.field(document, "format", ())
+    if strict.whole(written, ("format",), "a format number") != _FORMAT:
+        raise strict.Damage(("format",), f"{written} is not {_FORMAT}, the format this version "
+                            "of publisher reads; a newer publisher may have written it")
+    issues = strict.mapping(strict.field(document, "issues", ()), ("issues",),
+                            "a map of issues")
+    for label in issues:
+        path = PurePosixPath(label)
+        if (path.is_absolute() or ".." in path.parts or path.parts[:1] != ("issues",)
+                or path.suffix != ".md"):
+            raise strict.Damage(("issues", label), "this is not the path of an issue's file "
+                                "from the site folder, such as issues/<series>/<issue>.md")
+    return {label: LockedIssue.from_json(issue, ("issues", label))
+            for label, issue in issues.items()}
+
+
+def _fingerprint(data: Any, where: tuple[str, ...]) -> Fingerprint:
+    inputs = strict.mapping(data, where, "a map of inputs")
+    return Fingerprint({label: strict.text(digest, (*where, label))
+                        for label, digest in inputs.items()})
+
+
+#: The files of an edition, by their names in the lock; the archival copy only if published.
+_REQUIRED_OUTPUTS = ("pdf", "html")
+_OUTPUTS = ("pdf", "archival", "html")
+
+
+def _outputs(data: Any, where: tuple[str, ...]) -> dict[str, OutputRecord]:
+    outputs = strict.mapping(data, where, "a map of files")
+    for name in outputs:
+        if name not in _OUTPUTS:
+            raise strict.Damage((*where, name), "is not a file an edition has (they are "
+                                f"{', '.join(_OUTPUTS)})")
+    for name in _REQUIRED_OUTPUTS:
+        strict.field(outputs, name, where)
+    return {name: OutputRecord.from_json(record, (*where, name))
+            for name, record in outputs.items()}
 
 
 def frozen_problem(lock: ArchiveLock, reader: InputReader, issue: Issue,

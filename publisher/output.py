@@ -138,9 +138,36 @@ def shown(path: Path) -> str:
         return str(absolute)
 
 
+#: The signals that stop publisher: Ctrl-C, a polite request to end (`kill`, a service
+#: manager, a CI runner's time-out), and the terminal going away.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised where publisher is so that its clean-up runs as for Ctrl-C.
+
+    A KeyboardInterrupt, so that whatever lets Ctrl-C through (a pool of workers stopping
+    them, a temporary file deleted) treats these alike.
+    """
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+    @property
+    def name(self) -> str:
+        return signal.Signals(self.number).name
+
+
+def interruption(number: int) -> KeyboardInterrupt:
+    """The exception that signal `number` raises: KeyboardInterrupt for Ctrl-C, else Stopped."""
+    return KeyboardInterrupt() if number == signal.SIGINT else Stopped(number)
+
+
 class InterruptHere:
-    """A SIGINT handler that raises KeyboardInterrupt in the process that set it, and does
-    nothing in the processes forked from it (a build's workers).
+    """A handler of the stop signals that raises their exception (see `interruption`) in
+    the process that set it. In the processes forked from it (a build's workers), Ctrl-C
+    does nothing, and SIGTERM or SIGHUP makes the worker leave quietly.
 
     Ctrl-C reaches every process of the terminal's group. The build stops its workers
     itself; left to the default handler, each worker would print a traceback on its way.
@@ -151,37 +178,67 @@ class InterruptHere:
 
     def __call__(self, number: int, frame: FrameType | None) -> None:
         if os.getpid() == self.process:
-            raise KeyboardInterrupt
+            raise interruption(number)
+        if number != signal.SIGINT:
+            _leave_worker(number)
+
+
+def stop_on_signals() -> None:
+    """Make the stop signals interrupt publisher where it is (see `InterruptHere`).
+
+    A SIGHUP that is ignored stays ignored: `nohup publisher build` asks for that.
+    """
+    handler = InterruptHere()
+    for number in STOP_SIGNALS:
+        if number != signal.SIGHUP or signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, handler)
+
+
+def _leave_worker(number: int) -> None:
+    """End a worker process on SIGTERM (a service manager stopping the process group) or
+    SIGHUP, quietly, as SystemExit leaves it; the worker sets the default handlers itself
+    as soon as it starts (see `workers`), this is for the moment before."""
+    raise SystemExit(128 + number)
+
+
+def _ours(handler: object) -> bool:
+    """Whether a stop signal with this handler raises an interruption where publisher is."""
+    return handler is signal.default_int_handler or isinstance(handler, InterruptHere)
 
 
 @contextmanager
 def interrupts_deferred() -> Iterator[None]:
-    """Let a Ctrl-C that comes while the block runs take effect when it is done, so a build
-    writes all of its files or none; a second Ctrl-C interrupts at once (each file is
-    still whole: see `write_atomically`).
+    """Let a Ctrl-C (or SIGTERM, SIGHUP) that comes while the block runs take effect when it
+    is done, so a build writes all of its files or none; a second one interrupts at once
+    (each file is still whole: see `write_atomically`).
 
-    Only where Ctrl-C would raise KeyboardInterrupt (in the main thread, with Python's
+    Only where the signal would raise an interruption (in the main thread, with Python's
     handler or `InterruptHere`): a handler of another kind, such as the preview's, is left
     to do what it does.
     """
-    current = signal.getsignal(signal.SIGINT)
-    if (threading.current_thread() is not threading.main_thread()
-            or not (current is signal.default_int_handler or isinstance(current,
-                                                                        InterruptHere))):
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    current = {number: handler for number in STOP_SIGNALS
+               if _ours(handler := signal.getsignal(number))}
     received: list[int] = []
+    owner = os.getpid()
 
     def note(number: int, frame: FrameType | None) -> None:
-        if received and os.getpid() == owner:
-            raise KeyboardInterrupt
+        if os.getpid() != owner:  # a worker forked in the block: as InterruptHere does
+            if number != signal.SIGINT:
+                _leave_worker(number)
+            return
+        if received:
+            raise interruption(number)
         received.append(number)
 
-    owner = os.getpid()
-    signal.signal(signal.SIGINT, note)
+    for number in current:
+        signal.signal(number, note)
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, current)
+        for number, handler in current.items():
+            signal.signal(number, handler)
     if received:
-        raise KeyboardInterrupt
+        raise interruption(received[0])

@@ -1,4 +1,5 @@
-"""One build at a time in an output folder: a lock, `<output>/.publisher/lock`.
+"""One build at a time in an output folder: a lock, `<output>/.publisher/lock`. The same
+lock in the site folder lets one publication at a time through (see `journal`).
 
 A build holds it from reading the folder's record until it has written its files, and
 `publish` for the whole of a publication; a second one into the same folder stops at once,
@@ -14,7 +15,7 @@ import contextlib
 import fcntl
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,13 +51,24 @@ def output_lock(folder: Path, shown: str) -> Iterator[None]:
     """Hold the lock of the output folder `folder` (`shown` as the user knows it) while
     the block runs; raise OutputFolderBusy if another build holds it. The same thread may
     take it again inside the block."""
+    with folder_lock(folder, lambda process: OutputFolderBusy(_busy(shown, process))):
+        yield
+
+
+@contextmanager
+def folder_lock(folder: Path, busy: Callable[[int | None], PublisherError], *,
+                output: bool = True) -> Iterator[None]:
+    """Hold the lock `.publisher/lock` of `folder` while the block runs; raise `busy(the
+    process holding it, if known)` if another holds it. The same thread may take it again
+    inside the block. `output`: `folder` is an output folder (which --output can move), for
+    the message if the lock cannot be written."""
     key = Path(os.path.abspath(folder))
     with _guard:
         held = _held.get(key)
         if held is not None and held.thread != threading.get_ident():
-            raise OutputFolderBusy(_busy(shown, os.getpid()))
+            raise busy(os.getpid())
         if held is None:
-            held = _held[key] = _acquire(key, shown)
+            held = _held[key] = _acquire(key, busy, output)
         held.depth += 1
     try:
         yield
@@ -68,18 +80,19 @@ def output_lock(folder: Path, shown: str) -> Iterator[None]:
                 _release(key, held)
 
 
-def _acquire(folder: Path, shown: str) -> _Held:
+def _acquire(folder: Path, busy: Callable[[int | None], PublisherError], output: bool) -> _Held:
     path = folder / OUTPUT_LOCK_FILE
     check_inside(path, folder)
     made = [candidate for candidate in (folder, path.parent) if not candidate.exists()]
     try:
-        return _open_and_lock(path, shown, made)
+        return _open_and_lock(path, busy, made, output)
     except BaseException:
         _remove_empty(made)
         raise
 
 
-def _open_and_lock(path: Path, shown: str, made: list[Path]) -> _Held:
+def _open_and_lock(path: Path, busy: Callable[[int | None], PublisherError],
+                   made: list[Path], output: bool) -> _Held:
     for _ in range(_ATTEMPTS):
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -88,23 +101,23 @@ def _open_and_lock(path: Path, shown: str, made: list[Path]) -> _Held:
         except FileNotFoundError:  # its folder was deleted by a build that just finished
             continue
         except OSError as error:
-            raise cannot_write(path, error, output=True) from error
+            raise cannot_write(path, error, output=output) from error
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = _holder(descriptor)
             os.close(descriptor)
-            raise OutputFolderBusy(_busy(shown, holder)) from None
+            raise busy(holder) from None
         except OSError as error:
             os.close(descriptor)
-            raise cannot_write(path, error, output=True) from error
+            raise cannot_write(path, error, output=output) from error
         if not _is_at(descriptor, path):  # deleted by its last holder before we locked it
             os.close(descriptor)
             continue
         os.ftruncate(descriptor, 0)
         os.write(descriptor, f"{os.getpid()}\n".encode())
         return _Held(descriptor, threading.get_ident(), 0, made)
-    raise OutputFolderBusy(_busy(shown, None))
+    raise busy(None)
 
 
 def _release(folder: Path, held: _Held) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+from publisher import strictjson as strict
 from publisher.fingerprint import Fingerprint, digest_bytes
 
 STATE_FILE = Path(".publisher") / "builds.json"
@@ -50,12 +51,26 @@ class IssueRecord:
                 "pdf_pages": self.pdf_pages}
 
     @classmethod
-    def from_json(cls, data: Any) -> IssueRecord:
-        outputs = {str(name): {str(path): str(digest) for path, digest in files.items()}
-                   for name, files in data["outputs"].items()}
+    def from_json(cls, data: Any, where: tuple[str, ...] = ()) -> IssueRecord:
+        """The record in `data`; raises strictjson.Damage if it is not as a build writes it."""
+        data = strict.mapping(data, where)
+        outputs = {name: _files(files, (*where, "outputs", name)) for name, files in
+                   strict.mapping(strict.field(data, "outputs", where),
+                                      (*where, "outputs")).items()}
         pages = data.get("pdf_pages")
-        return cls(Fingerprint.from_json(data["fingerprint"]), outputs,
-                   int(pages) if pages is not None else None)
+        return cls(Fingerprint.from_json(strict.field(data, "fingerprint", where)), outputs,
+                   None if pages is None else strict.whole(pages, (*where, "pdf_pages"),
+                                                           "a page count"))
+
+
+def _files(data: Any, where: tuple[str, ...]) -> dict[str, str]:
+    """A format's files, each a path inside the output folder with its digest."""
+    files = strict.mapping(data, where)
+    for path in files:
+        parts = PurePosixPath(path).parts
+        if not parts or parts[0] == "/" or ".." in parts:
+            raise strict.Damage(where, f"{strict.shown(path)} is not inside the output folder")
+    return {path: strict.digest(digest, (*where, path)) for path, digest in files.items()}
 
 
 @dataclass
@@ -82,12 +97,18 @@ class BuildState:
 
 
 def read_state(output_folder: Path) -> BuildState:
-    """The record of the last build into `output_folder`; empty if there is none to trust."""
+    """The record of the last build into `output_folder`; empty if there is none to trust.
+
+    Whatever is wrong with it (a damaged file, a number too large, nesting too deep), the
+    cost is only a build of everything: the record is written again after it.
+    """
     try:
-        document = json.loads((output_folder / STATE_FILE).read_text(encoding="utf-8"))
+        document = strict.mapping(
+            strict.parse((output_folder / STATE_FILE).read_text(encoding="utf-8")), ())
         if document.get("format") != _FORMAT:
             return BuildState()
-        return BuildState({str(key): IssueRecord.from_json(value)
-                           for key, value in document["issues"].items()})
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        issues = strict.mapping(strict.field(document, "issues", ()), ("issues",))
+        return BuildState({key: IssueRecord.from_json(value, ("issues", key))
+                           for key, value in issues.items()})
+    except (OSError, ValueError):  # strictjson's Damage and Unparsable are ValueErrors too
         return BuildState()

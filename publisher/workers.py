@@ -3,6 +3,12 @@
 Workers are forked from the build, so each starts with the site read, the templates
 compiled and WeasyPrint imported, and is handed only a task's number; a result comes back
 as soon as it is ready, for the progress display.
+
+Each worker has a pipe of its own, and shares no lock with the others or the build: a
+worker may be stopped, or die, at any moment (Ctrl-C, SIGTERM to the process group, the
+system out of memory) without leaving anything that another process waits for. (A pool of
+`multiprocessing` shares one queue of work, whose lock a worker holds while it waits; a
+worker ended while it held it left the pool waiting for ever.)
 """
 
 from __future__ import annotations
@@ -10,9 +16,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkContext
+from multiprocessing.reduction import ForkingPickler
+from typing import Any, Generic, NoReturn, TypeVar
+
+from publisher.errors import PublisherError
+from publisher.output import STOP_SIGNALS, interruption, interrupts_deferred
 
 #: How many tasks a worker process does before a fresh one takes its place.
 TASKS_PER_WORKER = 16
@@ -44,7 +58,8 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
     """Yield `(index, function(tasks[index]))` for every task, in the order they finish.
 
     With `jobs` above 1 and more than one task, `jobs` worker processes share the work;
-    where processes cannot be forked, the work is done here, one task after another.
+    where processes cannot be forked, the work is done here, one task after another. An
+    exception in a worker is raised here.
     """
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -54,24 +69,133 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
     global _current
     _current = _Work(function, tasks)
     try:
-        # A worker is replaced after some tasks: WeasyPrint's memory grows with each document.
-        with multiprocessing.get_context("fork").Pool(jobs, maxtasksperchild=TASKS_PER_WORKER) \
-                as pool:
-            yield from pool.imap_unordered(_run, range(len(tasks)))
+        yield from _share(len(tasks), jobs, multiprocessing.get_context("fork"))
     finally:
         _current = None
 
 
-def _run(index: int) -> tuple[int, Any]:
+class _Worker:
+    """A forked process that does the tasks it is sent, one at a time, on its own pipe."""
+
+    def __init__(self, context: ForkContext):
+        self.connection, theirs = context.Pipe()
+        self.process = context.Process(target=_serve, args=(theirs, self.connection),
+                                       daemon=True, name="publisher-worker")
+        self.process.start()
+        theirs.close()
+        self.task: int | None = None
+        self.done = 0
+
+    def send(self, index: int) -> None:
+        self.task = index
+        self.connection.send(index)
+
+    def stop(self) -> None:
+        """End it at once: it holds nothing another process needs."""
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+        self.connection.close()
+
+
+def _share(count: int, jobs: int, context: ForkContext) -> Iterator[tuple[int, Any]]:
+    """Give the tasks `0 .. count - 1` to `jobs` workers; yield each result as it comes."""
+    waiting = deque(range(count))
+    workers: list[_Worker] = []
+    try:
+        while waiting or any(worker.task is not None for worker in workers):
+            workers = [worker for worker in workers if not _retired(worker)]
+            while waiting and len(workers) < jobs:
+                # Started whole before a Ctrl-C or SIGTERM is let through: raised just
+                # after the fork, it would leave a worker that no one stops.
+                with interrupts_deferred():
+                    workers.append(_Worker(context))
+            for worker in workers:
+                if worker.task is None and waiting:
+                    worker.send(waiting.popleft())
+            busy = [worker for worker in workers if worker.task is not None]
+            if busy:
+                yield from _results(busy)
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _retired(worker: _Worker) -> bool:
+    """Whether `worker` has done its share of tasks, and ended; it is then let go."""
+    if worker.task is None and worker.done >= TASKS_PER_WORKER:
+        worker.stop()
+        return True
+    return False
+
+
+def _results(busy: list[_Worker]) -> Iterator[tuple[int, Any]]:
+    """Wait for one or more of the `busy` workers; yield what they finished."""
+    ready = wait([*(worker.connection for worker in busy),
+                  *(worker.process.sentinel for worker in busy)])
+    for worker in busy:
+        if worker.connection in ready:
+            try:
+                index, succeeded, value = worker.connection.recv()
+            except EOFError:  # it ended as it was answering
+                _ended(worker)
+            worker.task, worker.done = None, worker.done + 1
+            if not succeeded:
+                error, where = value
+                raise error from WorkerTraceback(where)  # shown with --debug
+            yield index, value
+        elif worker.process.sentinel in ready:
+            _ended(worker)
+
+
+def _ended(worker: _Worker) -> NoReturn:
+    """A worker ended before it answered: say why."""
+    worker.process.join()
+    code = worker.process.exitcode or 0
+    if -code in STOP_SIGNALS:  # stopped with the build's process group: the build stops
+        raise interruption(-code)
+    if code == -signal.SIGKILL:
+        raise PublisherError("a worker process was killed (SIGKILL) as it rendered an issue; "
+                             "if the computer ran out of memory, build with fewer --jobs")
+    raise RuntimeError(f"a worker process ended with exit code {code} as it rendered an issue")
+
+
+def _serve(connection: Connection, builds_end: Connection) -> None:
+    """A worker's life: do the tasks it is sent, up to its share, then end; end too when
+    the build has gone (its end of the pipe closed)."""
+    # Ctrl-C is the build's to handle; SIGTERM or SIGHUP ends the worker at once and
+    # quietly, as it holds nothing another process waits for.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, signal.SIG_DFL)
+    builds_end.close()  # the fork's copy, which would keep the pipe open after the build
+    try:
+        for _ in range(TASKS_PER_WORKER):
+            connection.send_bytes(_run(connection.recv()))
+    except (EOFError, OSError):  # the build has gone
+        return
+
+
+def _run(index: int) -> bytes | memoryview:
+    """Task `index` done, pickled: `(index, True, result)`, or `(index, False, (the
+    exception, its traceback))`."""
     assert _current is not None, "workers are forked after the work is set"
     try:
-        return index, _current.function(_current.tasks[index])
+        return ForkingPickler.dumps((index, True, _current.function(_current.tasks[index])))
     except Exception as error:
-        # An exception the parent cannot rebuild would stop the pool from answering, and
-        # the build would wait for ever: send its kind, words and traceback instead.
+        where = traceback.format_exc()
+        # An exception or a result the build cannot rebuild would not reach it: send its
+        # kind, words and traceback instead.
         try:
-            pickle.loads(pickle.dumps(error))
+            return ForkingPickler.dumps((index, False, (pickle.loads(pickle.dumps(error)),
+                                                        where)))
         except Exception:
-            raise RuntimeError(f"{type(error).__name__}: {error}\n"
-                               f"{traceback.format_exc()}") from None
-        raise
+            return ForkingPickler.dumps((index, False, (RuntimeError(
+                f"{type(error).__name__}: {error}\n{where}"), where)))
+
+
+class WorkerTraceback(Exception):
+    """Where an exception raised in a worker was raised: its traceback there, as text."""
+
+    def __str__(self) -> str:
+        return f'\n"""\n{self.args[0]}"""'

@@ -12,6 +12,7 @@ for the issue's path).
 from __future__ import annotations
 
 import datetime
+import json
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -72,7 +73,36 @@ def many_versions(count: int) -> str:
         for n in range(count))
 
 
+def lock(written: str = "", instead: str = "") -> str:
+    """An archive-lock.json locking the issue, as publish writes one; with `instead` in
+    place of the first `written`, if given."""
+    digest = "sha256:" + "0" * 64
+    outputs = {name: {"file": f"bulletin/2024-03-issue-7.{suffix}", "sha256": digest,
+                      "bytes": 48213, "text": [digest]}
+               for name, suffix in (("html", "html"), ("pdf", "pdf"))}
+    edition = {"edition": 1, "recorded": "2024-03-01", "correction": None,
+               "inputs": {"software publisher": "0.3.0"}, "outputs": outputs}
+    text = json.dumps({"format": 1, "issues": {ISSUE: {
+        "title": "Seeing the child", "date": "2024-03-01", "editions": [edition]}}}, indent=1)
+    assert written in text
+    return text.replace(written, instead, 1) if written else text
+
+
+def journal(issue_path: str = ISSUE, edition: int = 1) -> str:
+    """The journal of a publication that was stopped: the issue as a draft (`DRAFT`), edited
+    to published (`PUBLISHED`)."""
+    return json.dumps({"format": 1, "issue": issue_path, "edition": edition,
+                       "correction": None, "original": DRAFT, "edited": PUBLISHED}, indent=1)
+
+
+PUBLISHED = HEAD + "\nText.\n"
+DRAFT = PUBLISHED.replace("status: published", "status: draft")
+JOURNAL = ".publisher/publishing.json"
 BUILD = ("build",)
+VERIFY = ("verify",)
+#: Where a damaged lock goes wrong, in words, and what to do about it.
+LOCKED = "archive-lock.json: cannot be read: issues > {issue} > editions > 1"
+RESTORE = "restore it from version control, where it is tracked (git checkout -- archive-lock.json)"
 CASES: list[Case] = [
     # Front matter
     Case("a front matter key misspelt", front("sumary: oops\n"), BUILD, 1,
@@ -282,6 +312,50 @@ CASES: list[Case] = [
     Case("checking a file that is not in issues/", {}, ("check", "site.yml"), 2, "Error: Invalid value for PATHS: 'site.yml' is not in this site's issues folder (SITE/issues); name an issue's .md file or a series folder in it"),
     Case("a version a block of 5,000 versions lacks", issue("\n[[why-review | version: 9999]]\n") | {
         "blocks/quote/why-review.yml": many_versions(5000)}, BUILD, 1, "{issue}:9: [[why-review | version: 9999]]: block 'why-review' has no version 9999; its versions: 1 (from 2011-04-01), 2 (from 2011-04-02), … 4999 (from 2024-12-06), 5000 (from 2024-12-07) (5,000 versions)"),
+    # Issue 15: verify, publish and the lock
+    Case("an archive lock that is not JSON", {"archive-lock.json": lock('"format": 1,', '"format": 1')},
+         VERIFY, 1, f"archive-lock.json:3: cannot be read: this is not valid JSON (expecting ',' delimiter, column 2); {RESTORE}"),
+    Case("an archive lock that is not UTF-8", {"archive-lock.json": lock().encode("utf-16")},
+         VERIFY, 1, f"archive-lock.json: cannot be read: it is not UTF-8 text; {RESTORE}"),
+    Case("an archive lock nested too deep",
+         {"archive-lock.json": '{"format": 1, "issues":\n' + "[" * 5000 + "]" * 5000 + "}"},
+         VERIFY, 1, f"archive-lock.json:2: cannot be read: lists and maps are nested more than 100 deep here, one inside another, deeper than publisher ever writes; {RESTORE}"),
+    Case("a size in the lock too large to be a number",
+         {"archive-lock.json": lock('"bytes": 48213', '"bytes": 1e400')}, VERIFY, 1,
+         f"{LOCKED} > outputs > html > bytes: 1e400 is not a whole number of bytes; {RESTORE}"),
+    Case("a size in the lock that is a fraction",
+         {"archive-lock.json": lock('"bytes": 48213', '"bytes": 48213.5')}, VERIFY, 1,
+         f"{LOCKED} > outputs > html > bytes: 48213.5 is not a whole number of bytes; {RESTORE}"),
+    Case("an edition number in the lock that is true",
+         {"archive-lock.json": lock('"edition": 1', '"edition": true')}, ("publish", ISSUE), 1,
+         f"{LOCKED} > edition: true is not an edition number; {RESTORE}"),
+    Case("a digest in the lock that is not one",
+         {"archive-lock.json": lock('"sha256": "sha256:' + "0" * 64, '"sha256": "sha256:abc')},
+         VERIFY, 1, f"{LOCKED} > outputs > html > sha256: \"sha256:abc\" is not a digest ('sha256:' and 64 hexadecimal digits); {RESTORE}"),
+    Case("a value missing from the lock",
+         {"archive-lock.json": lock('"bytes": 48213,', "")}, ("build", "--frozen"), 1,
+         f"{LOCKED} > outputs > html: 'bytes' is missing; {RESTORE}"),
+    Case("a date in the lock that is not a date",
+         {"archive-lock.json": lock('"recorded": "2024-03-01"', '"recorded": "2024-13-01"')},
+         VERIFY, 1, f"{LOCKED} > recorded: \"2024-13-01\" is not a date written YYYY-MM-DD; {RESTORE}"),
+    Case("an issue in the lock outside the site",
+         {"archive-lock.json": lock(ISSUE, "../../etc/passwd.md")}, VERIFY, 1,
+         f"archive-lock.json: cannot be read: issues > ../../etc/passwd.md: this is not the path of an issue's file from the site folder, such as issues/<series>/<issue>.md; {RESTORE}"),
+    Case("an archive lock of a later format", {"archive-lock.json": lock('"format": 1', '"format": 2')},
+         VERIFY, 1, f"archive-lock.json: cannot be read: format: 2 is not 1, the format this version of publisher reads; a newer publisher may have written it; {RESTORE}"),
+    Case("a publication stopped before it was locked", {ISSUE: PUBLISHED, JOURNAL: journal()},
+         ("check",), 0, "publisher: the publication of {issue} as edition 1 was stopped before it was locked; its file is back as it was before"),
+    Case("a publication stopped, the file edited since", {ISSUE: PUBLISHED + "More.\n", JOURNAL: journal()},
+         ("build", "--format", "html"), 0, "publisher: the publication of {issue} as edition 1 was stopped before it was locked, and its file has been changed since, so publisher left it as it is; check its status: and corrections: lines",
+         nothing_written=False),
+    Case("a publication stopped after it was locked", {ISSUE: PUBLISHED, JOURNAL: journal(), "archive-lock.json": lock()},
+         ("check",), 0, "publisher: the publication of {issue} as edition 1 was stopped after it was locked in archive-lock.json: it is published"),
+    Case("a damaged publication journal", {JOURNAL: journal()[:40]}, ("check",), 1,
+         "Error: .publisher/publishing.json:3: cannot be read: this is not valid JSON (unterminated string starting at, column 11). publish writes this file while it publishes an issue, so one was stopped, and cannot be put right from it: make sure the issue you were publishing says nothing (a 'status: published', a corrections: entry) that archive-lock.json does not hold ('publisher verify' lists an issue that is not locked), then delete .publisher/publishing.json"),
+    Case("a publication journal naming a file outside the site", {JOURNAL: journal("../../etc/hostname")},
+         ("publish", ISSUE), 1, "Error: .publisher/publishing.json: cannot be read: issue: \"../../etc/hostname\" is not the path of an issue's file from the site folder. publish writes this file while it publishes an issue, so one was stopped, and cannot be put right from it: make sure the issue you were publishing says nothing (a 'status: published', a corrections: entry) that archive-lock.json does not hold ('publisher verify' lists an issue that is not locked), then delete .publisher/publishing.json"),
+    Case("a correction note that is not UTF-8", {}, ("publish", ISSUE, "--correction", "Caf\udce9."), 2,
+         "Error: Invalid value for --correction: the note is not UTF-8 text; set your terminal to UTF-8 and type it again"),
 ]
 
 
@@ -308,6 +382,8 @@ def catalogue_markdown() -> str:
     for case in CASES:
         message = case.expected.replace("{issue}", "ISSUE").replace("|", "\\|")
         command = "publisher " + " ".join(case.args).replace(ISSUE, "ISSUE")
+        # A byte that is not UTF-8, as a terminal would send it, shown as its escape.
+        command = command.encode("utf-8", "backslashreplace").decode("utf-8")
         lines.append(f"| {case.name} | `{command}` | {case.exit_code} | {message} |")
     return "\n".join(lines) + "\n"
 

@@ -223,8 +223,23 @@ def test_a_damaged_lock_is_reported_with_its_line(sample, run):
     lock.write_text(lock.read_text().replace('"format": 1,', '"format": 1', 1))
     result = run("verify", cwd=sample)
     assert result.exit_code == 1
-    assert result.stderr.startswith("archive-lock.json:4: cannot be read (Expecting ',' ")
-    assert "restore it from version control" in result.stderr
+    assert result.stderr == (
+        "archive-lock.json:4: cannot be read: this is not valid JSON (expecting ',' delimiter, "
+        "column 2); restore it from version control, where it is tracked (git checkout -- "
+        "archive-lock.json)\n1 problem in 1 file; nothing was done.\n")
+
+
+def test_a_wrong_value_in_the_lock_is_named_by_its_path(sample, run):
+    lock = sample / "archive-lock.json"
+    text = lock.read_text()
+    size = f'"bytes": {lock_of(sample)[JUNE_2011]["editions"][0]["outputs"]["pdf"]["bytes"]}'
+    lock.write_text(text.replace(size, '"bytes": 1e400', 1))
+    result = run("verify", cwd=sample)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"archive-lock.json: cannot be read: issues > {JUNE_2011} > editions > 1 > outputs > "
+        "pdf > bytes: 1e400 is not a whole number of bytes; restore it from version control, "
+        "where it is tracked (git checkout -- archive-lock.json)")
 
 
 def test_a_correction_keeps_the_files_own_layout(sample, run):
@@ -299,3 +314,47 @@ def test_publishing_is_refused_while_check_finds_anything(site, run, tmp_path):
     result = run("publish", "issues/bulletin/2024-06-issue-8.md", "--deny-list", str(names),
                  cwd=site)
     assert result.exit_code == 0, result.stderr
+
+
+def test_bytes_that_differ_with_no_input_moved_are_a_wrong_lock(sample, run):
+    def with_wrong_hashes(edition: dict) -> None:
+        for output in edition["outputs"].values():
+            output["sha256"] = "sha256:" + "0" * 64
+            output["bytes"] = 0
+
+    edit_lock(sample, with_wrong_hashes)
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 1
+    unexplained = (
+        "the bytes of the web PDF (learning-review/2011-06-issue-1.pdf), the archival PDF "
+        "(learning-review/archival/2011-06-issue-1.pdf) and the HTML page "
+        "(learning-review/2011-06-issue-1.html) differ from the lock, yet none of the inputs "
+        "moved: the lock or the build is not what it was; restore archive-lock.json from "
+        "version control (git checkout -- archive-lock.json) and verify again, and if it "
+        "still differs, find what changed on this machine since the issue was locked")
+    assert result.stdout.splitlines() == [
+        f"changed  {JUNE_2011} (edition 1)", f"           {unexplained}",
+        "1 issue: 1 changed."]
+
+    result = run("verify", JUNE_2011, "--format", "json", cwd=sample)
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False
+    assert report["issues"] == [{"issue": JUNE_2011, "outcome": "changed", "edition": 1,
+                                 "inputs_moved": [], "pages_differing": [],
+                                 "details": [unexplained]}]
+
+
+def test_a_size_that_disagrees_with_its_digest_is_not_identical(sample, run):
+    def with_a_wrong_size(edition: dict) -> None:
+        edition["outputs"]["html"]["bytes"] += 1
+
+    edit_lock(sample, with_a_wrong_size)
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1] == (
+        "           the bytes of the HTML page (learning-review/2011-06-issue-1.html) differ "
+        "from the lock, yet none of the inputs moved: the lock or the build is not what it "
+        "was; restore archive-lock.json from version control (git checkout -- "
+        "archive-lock.json) and verify again, and if it still differs, find what changed on "
+        "this machine since the issue was locked")

@@ -330,3 +330,27 @@ def test_a_build_off_a_terminal_prints_a_line_per_issue_and_quiet_prints_nothing
         f"rendered {path.relative_to(sample).as_posix()} → {path.stem}.html"
         for path in (sample / "issues").glob("*/[!_]*.md"))
     assert run("build", "--format", "html", "--force", "-q", cwd=sample).stdout == ""
+
+
+@pytest.mark.parametrize("damage", [
+    lambda text: text.replace('"pdf_pages": null', '"pdf_pages": 1e400'),
+    lambda text: text.replace('"pdf_pages": null', '"pdf_pages": true'),
+    lambda text: text.replace('"pdf_pages": null', '"pdf_pages": ' + "9" * 5000),
+    lambda text: text.replace('"pdf_pages": null', '"pdf_pages": NaN'),
+    lambda text: text.replace('"bulletin/2024-03-issue-7.html"', '"../../site.yml"'),
+    lambda text: text.replace('"sha256:', '"md5:', 1),
+    lambda text: '{"format": 1, "issues": ' + "[" * 100_000 + "]" * 100_000 + "}",
+    lambda text: "[1, 2]",
+    lambda text: "\udcff",
+], ids=["1e400", "true", "5000 digits", "NaN", "outside", "digest", "nested", "list",
+        "not UTF-8"])
+def test_a_damaged_build_record_only_means_building_again(site, run, damage):
+    assert run("build", "--format", "html", cwd=site).exit_code == 0
+    record = site / "output/.publisher/builds.json"
+    damaged = damage(record.read_text())
+    assert damaged != record.read_text()
+    record.write_bytes(damaged.encode("utf-8", "surrogateescape"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1].startswith("Built 1 issue (0 PDF, 1 HTML)")
+    assert "Nothing to build" in run("build", "--format", "html", cwd=site).stdout

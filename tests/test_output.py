@@ -19,7 +19,9 @@ from click.testing import CliRunner
 from publisher import output as output_module
 from publisher.cli import cli
 from publisher.output import (
+    InterruptHere,
     OutsideOutputFolder,
+    Stopped,
     check_inside,
     interrupts_deferred,
     write_atomically,
@@ -316,6 +318,79 @@ def test_ctrl_c_while_writing_waits_for_the_writing_to_finish():
         time.sleep(0.05)
         done.append("never")
     assert done == ["written"]
+
+
+@pytest.fixture
+def sigterm_and_sighup_raise():
+    """SIGTERM and SIGHUP handled here as `publisher` handles them (see `stop_on_signals`)."""
+    previous = {number: signal.signal(number, InterruptHere())
+                for number in (signal.SIGTERM, signal.SIGHUP)}
+    yield
+    for number, handler in previous.items():
+        signal.signal(number, handler)
+
+
+def test_sigterm_and_sighup_interrupt_as_ctrl_c_does(sigterm_and_sighup_raise):
+    for number, name in ((signal.SIGTERM, "SIGTERM"), (signal.SIGHUP, "SIGHUP")):
+        with pytest.raises(Stopped) as stopped:
+            os.kill(os.getpid(), number)
+            time.sleep(0.05)
+        assert (stopped.value.number, stopped.value.name) == (number, name)
+        assert isinstance(stopped.value, KeyboardInterrupt)  # what lets Ctrl-C through
+
+
+def test_sigterm_while_writing_waits_for_the_writing_to_finish(sigterm_and_sighup_raise):
+    done = []
+    with pytest.raises(Stopped) as stopped, interrupts_deferred():
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.05)
+        done.append("written")
+    assert done == ["written"]
+    assert stopped.value.number == signal.SIGTERM
+    assert isinstance(signal.getsignal(signal.SIGTERM), InterruptHere)
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid`, from /proc."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rpartition(")")[2].split()[1]) == pid:
+                found.add(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue  # ended meanwhile
+    return found
+
+
+@pytest.mark.parametrize("to_group", [True, False], ids=["to its group", "to publisher"])
+def test_sigterm_stops_a_build_and_its_workers_quietly(site, to_group):
+    """As a service manager stops a process group, or `kill` one process: the build stops
+    with 143 and one line, its workers end without a traceback, nothing half-written."""
+    write_issue(site, "2024-06-issue-8.md", (site / ISSUE).read_text().replace(
+        "number: 7", "number: 8").replace("2024-03-01", "2024-06-01").replace(
+        "next_issue: 2024-06-01", "next_issue: 2024-09-01"))
+    command = [sys.executable, "-m", "publisher.cli", "build", "--jobs", "2"]
+    build = subprocess.Popen(command, cwd=site, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while len(workers := children(build.pid)) < 2:  # both rendering
+            assert build.poll() is None and time.monotonic() < deadline, build.communicate()
+            time.sleep(0.005)
+        if to_group:
+            os.killpg(build.pid, signal.SIGTERM)
+        else:
+            build.send_signal(signal.SIGTERM)
+        _, errors = build.communicate(timeout=60)
+    finally:
+        if build.poll() is None:
+            os.killpg(build.pid, signal.SIGKILL)
+            build.wait()
+    assert build.returncode == 143
+    assert errors == "publisher: stopped (SIGTERM); nothing half-written was left\n"
+    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists()]
+    output = site / "output"
+    assert not output.exists() or leftovers(output) == []
 
 
 def test_an_unwritable_output_folder_is_named(site, run, tmp_path):
