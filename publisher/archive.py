@@ -196,7 +196,78 @@ def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) 
 def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> list[Verdict]:
     """Rebuild the locked issues (all, or those at `paths`) and compare each with its lock."""
     site = _read_site(site_root)
-    lock = read_lock(site)
+    return _verdicts(site, read_lock(site), paths, jobs)
+
+
+#: Told of each issue rebuilt and compared: its label, verdict and record, and the folder
+#: its files are in (only while it is told).
+Keep = Callable[[str, Verdict, IssueRecord, Path], None]
+
+
+@dataclass(frozen=True)
+class Relocked:
+    """What `relock` did with one locked issue."""
+
+    shown: str
+    outcome: Literal["relocked", "unchanged", "refused"]
+    edition: int | None
+    details: list[str] = field(default_factory=list)
+
+
+def relock(site_root: Path, paths: list[Path] | None = None, jobs: int = 1,
+           on: datetime.date | None = None) -> list[Relocked]:
+    """Record a new edition of each locked issue (all, or those at `paths`) whose readers
+    would find nothing new, though what it is made from moved: its files the same byte for
+    byte (a stylesheet rule it does not use, say), or the same text on every page with only
+    the software or system moved (an upgrade). Every other change is refused, with what
+    differs: that is a correction. The earlier editions stay in the lock."""
+    site = _read_site(site_root)
+    with publication_lock(site.root):
+        lock = read_lock(site)
+        made: dict[str, Edition] = {}
+        day = on or datetime.date.today()
+
+        def keep(shown: str, verdict: Verdict, record: IssueRecord, output: Path) -> None:
+            if verdict.outcome in ("identical", "same content") and verdict.moved:
+                edition = lock.issues[shown].latest
+                made[shown] = Edition(edition.number + 1, day, None, record.fingerprint,
+                                      _output_records(output, record), _why(verdict))
+
+        results = [_relocked(verdict, made.get(verdict.shown))
+                   for verdict in _verdicts(site, lock, paths, jobs, keep)]
+        for shown, edition in made.items():
+            lock.issues[shown].editions.append(edition)
+        if made:
+            write_atomically(lock.path, lock.data())
+    return results
+
+
+def _why(verdict: Verdict) -> str:
+    """The reason a re-locked edition records."""
+    moved = "; ".join(verdict.moved)
+    if verdict.outcome == "identical":
+        return f"its files are the same, byte for byte, but its inputs moved: {moved}"
+    return f"its text is the same on every page; only the software moved: {moved}"
+
+
+def _relocked(verdict: Verdict, edition: Edition | None) -> Relocked:
+    if edition is not None:
+        return Relocked(verdict.shown, "relocked", edition.number, [edition.relocked or ""])
+    if verdict.outcome == "identical":
+        return Relocked(verdict.shown, "unchanged", verdict.edition,
+                        ["as locked: its inputs and its files"])
+    details = list(verdict.details)
+    if verdict.moved:
+        details.append("inputs that moved: " + "; ".join(verdict.moved))
+    if verdict.outcome in ("changed", "same content"):
+        details.append("a change readers would see is published as a correction: publisher "
+                       f"publish {verdict.shown} --correction \"what changed\"")
+    return Relocked(verdict.shown, "refused", verdict.edition, details)
+
+
+def _verdicts(site: Site, lock: ArchiveLock, paths: list[Path] | None, jobs: int,
+              keep: Keep | None = None) -> list[Verdict]:
+    """Each locked (or published) issue at `paths`, or all, rebuilt and compared."""
     for path in paths or []:
         if not path.exists() and not any(_asked(site, label, [path]) for label in lock.issues):
             raise click.BadParameter(f"{str(path)!r} does not exist, and is not an issue in "
@@ -221,7 +292,7 @@ def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> l
     failing = {verdict.shown for verdict in verdicts}
     to_build = [issue for shown, issue in asked.items()
                 if shown in lock.issues and shown not in failing]
-    verdicts.extend(_rebuild_and_compare(site, lock, to_build, jobs))
+    verdicts.extend(_rebuild_and_compare(site, lock, to_build, jobs, keep))
     return sorted(verdicts, key=lambda verdict: verdict.shown)
 
 
@@ -246,7 +317,7 @@ def _failing(lock: ArchiveLock, problems: list[Problem]) -> list[Verdict]:
 
 
 def _rebuild_and_compare(site: Site, lock: ArchiveLock, issues: list[Issue],
-                         jobs: int) -> list[Verdict]:
+                         jobs: int, keep: Keep | None = None) -> list[Verdict]:
     if not issues:
         return []
     with tempfile.TemporaryDirectory(prefix="publisher-verify-") as folder:
@@ -255,13 +326,18 @@ def _rebuild_and_compare(site: Site, lock: ArchiveLock, issues: list[Issue],
             report = build(site.root, [issue.source for issue in issues], FORMATS, output,
                            force=True, jobs=jobs)
         except ContentError as error:
-            return _after_failure(site, lock, issues, error.problems, jobs)
-        return [_compare(site.shown(issue.source), lock.issues[site.shown(issue.source)],
-                         report.records[record_key(issue)], output) for issue in issues]
+            return _after_failure(site, lock, issues, error.problems, jobs, keep)
+        verdicts = []
+        for issue in issues:
+            shown, record = site.shown(issue.source), report.records[record_key(issue)]
+            verdicts.append(_compare(shown, lock.issues[shown], record, output))
+            if keep is not None:
+                keep(shown, verdicts[-1], record, output)
+        return verdicts
 
 
 def _after_failure(site: Site, lock: ArchiveLock, issues: list[Issue],
-                   problems: list[Problem], jobs: int) -> list[Verdict]:
+                   problems: list[Problem], jobs: int, keep: Keep | None) -> list[Verdict]:
     """After a build of them all failed: the issues it names fail, the others are compared
     without them. If it names none of them (a broken block or template), all fail."""
     verdicts = _failing(lock, problems)
@@ -272,7 +348,7 @@ def _after_failure(site: Site, lock: ArchiveLock, issues: list[Issue],
                         lock.issues[site.shown(issue.source)].latest.number, details=details)
                 for issue in issues]
     others = [issue for issue in issues if site.shown(issue.source) not in failing]
-    return [*verdicts, *_rebuild_and_compare(site, lock, others, jobs)]
+    return [*verdicts, *_rebuild_and_compare(site, lock, others, jobs, keep)]
 
 
 def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path) -> Verdict:

@@ -17,7 +17,15 @@ from typing import Any, cast
 import click
 
 from publisher import __version__
-from publisher.archive import FAILURES, Verdict, publish, verdicts_json, verify
+from publisher.archive import (
+    FAILURES,
+    Relocked,
+    Verdict,
+    publish,
+    relock,
+    verdicts_json,
+    verify,
+)
 from publisher.blocks import (
     LISTED_VERSIONS,
     Block,
@@ -479,6 +487,58 @@ def _print_verdicts(verdicts: list[Verdict]) -> None:
         counts[verdict.outcome] = counts.get(verdict.outcome, 0) + 1
     click.echo(f"{_issues(len(verdicts))}: "
                + ", ".join(f"{count} {outcome}" for outcome, count in counts.items()) + ".")
+
+
+@cli.command("relock")
+@click.argument("issues", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The date the new editions record (default: today).")
+@_jobs_option
+@click.pass_obj
+def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
+                   jobs: int | None) -> None:
+    """Lock published issues again after an upgrade, where readers would find nothing new.
+
+    Each locked issue (all, or ISSUES) is built again and compared with its latest edition,
+    as 'publisher verify' does. Where its files are the same byte for byte though its inputs
+    moved (a stylesheet rule it does not use), or its text is the same on every page and
+    only the software moved (a new WeasyPrint), a new edition is added to archive-lock.json
+    saying why; the earlier editions stay. Anything else is refused, naming the pages that
+    differ: a change readers would see is published as a correction.
+
+    Exit code 0 when nothing was refused, 1 otherwise.
+
+    \b
+    Examples:
+      publisher relock
+      publisher relock issues/learning-review/2011-06-issue-1.md
+    """
+    paths = [_existing_path(path, site_root) for path in issues]
+    when = _date_option(day, "--date") if day else None
+    _repair_interrupted(site_root)
+    results = relock(site_root, paths or None, jobs or available_cores(), when)
+    _print_relocked(results)
+    if any(result.outcome == "refused" for result in results):
+        raise click.exceptions.Exit(1)
+
+
+def _print_relocked(results: list[Relocked]) -> None:
+    if not results:
+        click.echo("No published issues to lock again: lock one with 'publisher publish "
+                   "ISSUE'.")
+        return
+    width = max(len(result.outcome) for result in results)
+    for result in results:
+        edition = f" (edition {result.edition})" if result.edition else ""
+        click.echo(f"{result.outcome.ljust(width)}  {result.shown}{edition}")
+        for detail in result.details:
+            click.echo(f"{'':{width}}    {detail}")
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    click.echo(f"{_issues(len(results))}: "
+               + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())
+               + (f"; written to {LOCK_FILE}." if counts.get("relocked") else "."))
 
 
 @cli.group("blocks", invoke_without_command=True)

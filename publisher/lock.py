@@ -62,19 +62,25 @@ class OutputRecord:
 
 @dataclass(frozen=True)
 class Edition:
-    """An issue as published once: first, then again with each correction."""
+    """An issue as published once: first, then again with each correction, and again each
+    time it is re-locked (`publisher relock`: its words the same, its inputs or software new,
+    and why in `relocked`)."""
 
     number: int
     recorded: datetime.date
     correction: str | None
     inputs: Fingerprint
     outputs: dict[str, OutputRecord]
+    relocked: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"edition": self.number, "recorded": self.recorded.isoformat(),
-                "correction": self.correction, "inputs": self.inputs.as_json(),
-                "outputs": {name: record.as_json()
-                            for name, record in sorted(self.outputs.items())}}
+        document = {"edition": self.number, "recorded": self.recorded.isoformat(),
+                    "correction": self.correction, "inputs": self.inputs.as_json(),
+                    "outputs": {name: record.as_json()
+                                for name, record in sorted(self.outputs.items())}}
+        if self.relocked is not None:  # an edition that was never re-locked is as it was
+            document["relocked"] = self.relocked
+        return document
 
     @classmethod
     def from_json(cls, data: Any, where: tuple[str, ...], number: int) -> Edition:
@@ -88,11 +94,15 @@ class Edition:
         correction = data.get("correction")
         if correction is not None:
             strict.text(correction, (*where, "correction"), "text or null")
+        relocked = data.get("relocked")
+        if relocked is not None:
+            strict.text(relocked, (*where, "relocked"), "text")
         return cls(number, strict.day(strict.field(data, "recorded", where),
                                       (*where, "recorded")),
                    correction, _fingerprint(strict.field(data, "inputs", where),
                                             (*where, "inputs")),
-                   _outputs(strict.field(data, "outputs", where), (*where, "outputs")))
+                   _outputs(strict.field(data, "outputs", where), (*where, "outputs")),
+                   relocked)
 
 
 @dataclass

@@ -358,3 +358,73 @@ def test_a_size_that_disagrees_with_its_digest_is_not_identical(sample, run):
         "was; restore archive-lock.json from version control (git checkout -- "
         "archive-lock.json) and verify again, and if it still differs, find what changed on "
         "this machine since the issue was locked")
+
+
+# Locking again after an upgrade: publisher relock ----------------------------------------
+
+BULLETIN = "issues/bulletin/2024-03-issue-7.md"
+
+
+def published(site: Path, run) -> None:
+    result = run("publish", BULLETIN, cwd=site)
+    assert result.exit_code == 0, result.output
+
+
+def test_relock_records_an_edition_when_only_unused_styles_moved(site, run):
+    published(site, run)
+    base = site / "styles/base.css"
+    base.write_text(base.read_text() + "\n.nowhere-in-the-issue { color: #000; }\n")
+    assert run("build", "--frozen", BULLETIN, cwd=site).exit_code == 1
+    result = run("relock", "--date", "2025-01-02", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"relocked  {BULLETIN} (edition 2)",
+        "            its files are the same, byte for byte, but its inputs moved: "
+        "styles/base.css (changed)",
+        "1 issue: 1 relocked; written to archive-lock.json."]
+    first, second = lock_of(site)[BULLETIN]["editions"]
+    assert "relocked" not in first and first["recorded"] != "2025-01-02"
+    assert second["recorded"] == "2025-01-02" and second["correction"] is None
+    assert second["relocked"].startswith("its files are the same, byte for byte")
+    assert second["outputs"] == first["outputs"]
+    assert run("verify", cwd=site).stdout.splitlines()[0] == f"identical  {BULLETIN} (edition 2)"
+    assert run("build", "--frozen", BULLETIN, cwd=site).exit_code == 0
+    again = run("relock", cwd=site)  # nothing new to record
+    assert again.stdout.splitlines()[0] == f"unchanged  {BULLETIN} (edition 2)"
+    assert len(lock_of(site)[BULLETIN]["editions"]) == 2
+
+
+def test_relock_records_new_software_when_the_text_is_the_same(site, run):
+    published(site, run)
+
+    def as_if_locked_by_older_software(document: dict) -> None:
+        edition = document["issues"][BULLETIN]["editions"][-1]
+        edition["inputs"]["software weasyprint"] = "60.0"
+        edition["outputs"]["pdf"]["sha256"] = "sha256:" + "0" * 64
+
+    path = site / "archive-lock.json"
+    document = json.loads(path.read_text())
+    as_if_locked_by_older_software(document)
+    path.write_text(json.dumps(document))
+    result = run("relock", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith(
+        "            its text is the same on every page; only the software moved: software "
+        "weasyprint (60.0 → ")
+    assert run("verify", cwd=site).exit_code == 0
+
+
+def test_relock_refuses_a_change_readers_would_see(site, run):
+    published(site, run)
+    issue = site / BULLETIN
+    issue.write_text(issue.read_text().replace("Workshops begin in April.",
+                                               "Workshops begin in May."))
+    before = (site / "archive-lock.json").read_bytes()
+    result = run("relock", cwd=site)
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"refused  {BULLETIN} (edition 1)"
+    assert "the text differs on page" in result.stdout
+    assert (f"a change readers would see is published as a correction: publisher publish "
+            f"{BULLETIN} --correction \"what changed\"") in result.stdout
+    assert (site / "archive-lock.json").read_bytes() == before
