@@ -126,3 +126,15 @@ def gallery_in_every_style(site: Path) -> dict[str, Path]:
                                                   settings))
         made[style] = folder / issue.name
     return made
+
+
+def only_published(site: Path) -> Path:
+    """`site` without its draft issues (the component gallery, say) and the series left with
+    none: for tests that count the published samples."""
+    for issue in site.glob("issues/*/[!_]*.md"):
+        if re.search(r"(?m)^status: draft\b", issue.read_text(encoding="utf-8")):
+            issue.unlink()
+    for series in site.glob("issues/*/"):
+        if not list(series.glob("[!_]*.md")):
+            shutil.rmtree(series)
+    return site

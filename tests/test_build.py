@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from publisher.cli import cli
 
-from conftest import PROJECT, make_site, write_issue
+from conftest import PROJECT, make_site, only_published, write_issue
 
 SECTIONS = ["Seeing the child", "Contacts", "What comes next"]
 
@@ -271,6 +271,8 @@ def summary(result) -> str:
 
 
 def test_a_build_skips_what_has_not_changed(sample, run):
+    only_published(sample)
+
     def build(*options: str) -> str:
         result = run("build", "--format", "html", *options, cwd=sample)
         assert result.exit_code == 0, result.output

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from conftest import only_published
+
 
 def statement_text(output: Path) -> str:
     page = (output / "accessibility.html").read_text()
@@ -27,6 +29,7 @@ def test_the_statement_says_what_the_bulletins_meet_and_how_to_ask(sample, run):
 
 
 def test_every_page_links_the_statement_and_the_pdf_prints_its_address(sample, run):
+    only_published(sample)
     assert run("build", cwd=sample).exit_code == 0
     output = sample / "output"
     pages = sorted(output.glob("**/*.html"))

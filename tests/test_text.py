@@ -181,13 +181,21 @@ def test_many_missing_characters_are_counted_after_the_first_ten(site, run):
 
 
 def test_text_in_a_font_the_style_does_not_ship_is_a_warning(site, run):
-    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRun `publisher check --strict` first.\n")
+    # Browsers and WeasyPrint set <kbd> in monospace; no house style ships one.
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nPress <kbd>Ctrl P</kbd> to print.\n")
     result = run("build", "--format", "pdf", ISSUE, cwd=site)
     assert result.exit_code == 0, result.output
     assert [line for line in result.stderr.splitlines() if "warning" in line] == [
-        f"{ISSUE}: warning: the text 'publisher check --strict' is set in monospace, not in a "
+        f"{ISSUE}: warning: the text 'Ctrl P' is set in monospace, not in a "
         "font of this house style, so it prints in a font of the computer that builds the "
         "PDF; write it as plain text, or add a font for it to the house style"]
+
+
+def test_code_is_set_in_the_house_font(site, run):
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRun `publisher check --strict` first.\n")
+    result = run("build", "--format", "pdf", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "warning" not in result.stderr, result.stderr
 
 
 def test_characters_that_print_nothing_are_not_warned_of(site, run):

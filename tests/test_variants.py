@@ -246,7 +246,8 @@ def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("issue", sorted(
-    f"{path.parent.name}/{path.stem}" for path in (PROJECT / "issues").glob("*/[!_]*.md")))
+    f"{path.parent.name}/{path.stem}" for path in (PROJECT / "issues").glob("*/[!_]*.md")
+    if "\nstatus: published" in path.read_text()))
 def test_every_sample_issue_is_tagged_and_archived_as_pdf_a(sample_output, issue):
     web_copy = sample_output / f"{issue}.pdf"
     archival_copy = web_copy.parent / "archival" / web_copy.name
