@@ -379,12 +379,17 @@ def _organisation_problems(own: OrganisationSettings, contacts: str | None,
                                               or own.accessibility.phone):
         problem("accessibility", "give the board's 'email:' or 'phone:' (a team's) for "
                 "requests for another format, or leave accessibility out to use site.yml's")
-    if contacts and not any((root / BLOCKS_FOLDER).glob(f"*/{contacts}.yml")):
-        names = sorted({path.stem for path in (root / BLOCKS_FOLDER).glob("*/*.yml")
-                        if not path.name.startswith("_")})
-        hint = did_you_mean(contacts, names, "'publisher blocks' lists the blocks")
+    if contacts and contacts not in _block_names(root):
+        hint = did_you_mean(contacts, _block_names(root), "'publisher blocks' lists the blocks")
         problem("contacts", f"there is no block {contacts!r}; {hint}")
     return problems
+
+
+def _block_names(root: Path) -> list[str]:
+    """The names of the blocks in the library, from their files (the library itself is read
+    after the settings)."""
+    return sorted({path.stem for path in (root / BLOCKS_FOLDER).glob("*/*.yml")
+                   if not path.name.startswith("_")})
 
 
 def _statement_clash(series: dict[str, Series], slug: str, document: YamlDocument,
