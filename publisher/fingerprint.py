@@ -5,7 +5,9 @@ A fingerprint is a flat map from an input's label to a digest of it:
 - a site file, by its path from the site root (the issue, a block kind's `_kind.yml`, each
   stylesheet, font and image the page loads): `sha256:...`;
 - `site.yml` and the issue's `series.yml`: `settings sha256:...` of the settings that shape
-  the issue (a comment or a later design leaves it alone);
+  the issue (a comment, a later design, or a setting only other issues show leaves it alone:
+  site.yml's organisation where the series names its own board, a board's contact, which
+  only its statement page shows);
 - `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
@@ -112,6 +114,8 @@ class InputReader:
         self._labels: dict[Path, str] = {}
         self._templates: dict[tuple[str, str], Path | None] = {}
         self._settings: dict[str, str] = {}
+        #: site.yml's digest, by the keys left out (those the issue's series replaces).
+        self._site_digests: dict[frozenset[str], str] = {}
 
     def file(self, path: Path) -> str:
         """The digest of the file at `path`, or MISSING."""
@@ -190,12 +194,11 @@ class InputReader:
         setting a later publisher adds, left at its default, leaves the digest alone; nor
         what the issue's series' own organisation replaces)."""
         exclude = _SITE_SETTINGS_NOT_SHOWN | self._site_keys_replaced(issue)
-        key = f"{SITE_FILE} {' '.join(sorted(exclude))}"
-        if key not in self._settings:
+        if exclude not in self._site_digests:
             shown = self.site.settings.model_dump(mode="json", exclude_unset=True,
                                                   exclude=set(exclude))
-            self._settings[key] = _settings_digest(shown)
-        return self._settings[key]
+            self._site_digests[exclude] = _settings_digest(shown)
+        return self._site_digests[exclude]
 
     def _site_keys_replaced(self, issue: Issue) -> frozenset[str]:
         """The keys of site.yml that `issue` does not use, as its series' own organisation
