@@ -74,6 +74,10 @@ Nine reviews, one message: see the child.
 
 Practitioners did not always see the child alone.
 
+# What to do
+
+- See the child alone at every visit.
+
 [[rutland-contacts]]
 """
 
