@@ -1,5 +1,6 @@
 """The archive's pages: `index.html`, listing every series and published issue, and a page
-per series, `<series>/index.html`.
+per series, `<series>/index.html`; and the accessibility statement, `accessibility.html`,
+with one more for each partner board that has an accessibility contact of its own.
 
 They list the published issues whose pages are in the output folder, newest first, with
 links to the HTML and the PDF and the PDF's size and page count (from the build record, so
@@ -16,6 +17,7 @@ from urllib.parse import quote
 import jinja2
 
 from publisher.config import PdfVariant, Series, Site
+from publisher.organisations import Organisation
 from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
 from publisher.sources import Issue
 from publisher.templates import make_environment, render_template
@@ -77,20 +79,35 @@ def render_archive(site: Site, output_folder: Path, entries: list[ArchiveEntry],
     series_list = sorted(site.series.values(), key=lambda s: s.settings.title)
     pages = [(output_folder / INDEX_PAGE,
               _render(site, environment, HOME_TEMPLATE, output_folder, output_folder,
-                      {"series_list": series_list, "entries": entries})),
-             (output_folder / STATEMENT_PAGE,
-              _render(site, environment, STATEMENT_TEMPLATE, output_folder, output_folder,
-                      {"web_variant": variant_name(pdf_variant or WEB_VARIANT),
-                       "archival_variant": variant_name(ARCHIVAL_VARIANT),
-                       "series_variants": [] if pdf_variant else _series_variants(series_list)}
-                      ))]
+                      site.organisation, {"series_list": series_list, "entries": entries}))]
+    for organisation, its_series in _statements(site, series_list):
+        pages.append((output_folder / organisation.statement,
+                      _render(site, environment, STATEMENT_TEMPLATE, output_folder,
+                              output_folder, organisation, {
+                                  "web_variant": variant_name(pdf_variant or WEB_VARIANT),
+                                  "archival_variant": variant_name(ARCHIVAL_VARIANT),
+                                  "series_variants": [] if pdf_variant
+                                  else _series_variants(its_series)})))
     for series in series_list:
         folder = output_folder / series.slug
         own = [entry for entry in entries if entry.issue.series.slug == series.slug]
         pages.append((folder / INDEX_PAGE,
                       _render(site, environment, SERIES_TEMPLATE, output_folder, folder,
-                              {"series": series, "entries": own})))
+                              series.organisation, {"series": series, "entries": own})))
     return pages
+
+
+def _statements(site: Site, series_list: list[Series]) -> list[tuple[Organisation, list[Series]]]:
+    """Each accessibility statement page to write: the site's, for the series that link to it
+    (every series without a contact of its own), then each partner board's, for its series."""
+    pages: dict[str, tuple[Organisation, list[Series]]] = {
+        STATEMENT_PAGE: (site.organisation, [])}
+    for series in series_list:
+        organisation = series.organisation
+        if organisation.statement not in pages:
+            pages[organisation.statement] = (organisation, [])
+        pages[organisation.statement][1].append(series)
+    return list(pages.values())
 
 
 def _series_variants(series_list: list[Series]) -> list[tuple[str, str]]:
@@ -101,7 +118,9 @@ def _series_variants(series_list: list[Series]) -> list[tuple[str, str]]:
 
 
 def _render(site: Site, environment: jinja2.Environment, template: str, output_folder: Path,
-            folder: Path, context: dict[str, object]) -> bytes:
+            folder: Path, organisation: Organisation, context: dict[str, object]) -> bytes:
+    """A page of the archive, published by `organisation` (a series' page by the series'
+    board, linking that board's statement)."""
     def link(target: str) -> str:
         """A link to `target` (a path in the output folder) from a page in `folder`, every
         character that means something else in an address (a space, '%') written as %XX."""
@@ -109,10 +128,11 @@ def _render(site: Site, environment: jinja2.Environment, template: str, output_f
 
     full = {
         "site": site.settings,
+        "organisation": organisation,
         "language": site.settings.language,
         "assets": link(ASSETS_FOLDER),
-        "statement": link(STATEMENT_PAGE),
-        "statement_address": site.settings.archive_address + STATEMENT_PAGE,
+        "statement": link(organisation.statement),
+        "statement_address": site.settings.archive_address + organisation.statement,
         "link": link,
         **context,
     }

@@ -673,7 +673,9 @@ def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:
         return False
     folder, _, name = target.rpartition("/")
     stem, _, suffix = name.rpartition(".")
-    if target in ("index.html", "feed.xml", STATEMENT_PAGE) or (
+    statements = {STATEMENT_PAGE, *(series.organisation.statement
+                                    for series in site.series.values())}
+    if target in ("index.html", "feed.xml", *statements) or (
             folder in site.series and name in ("index.html", "feed.xml")):
         return True
     series, _, archival = folder.partition("/")

@@ -8,10 +8,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from publisher.errors import ContentError, Problem, PublisherError, display_path
+from publisher.organisations import (
+    Organisation,
+    OrganisationSettings,
+    logo_problem,
+    organisation_of,
+)
 from publisher.validation import (
     IsoDate,
     Language,
@@ -19,6 +25,7 @@ from publisher.validation import (
     SchemaT,
     Text,
     TextList,
+    check_web_address,
     did_you_mean,
     validate_document,
 )
@@ -107,6 +114,14 @@ class SiteSettings(Schema):
     output: Text = Field("output", description="Folder the built issues are written to.")
     logo: Text | None = Field(None, description="The board's logo: an image file in styles/, "
                               "shown in every masthead.")
+    logo_description: Text | None = Field(
+        None, description="What the logo shows, for people who cannot see it; leave it out "
+        "if the logo only spells the board's name, which the masthead prints beside it "
+        "(the logo is then decorative).")
+    contacts: Text | None = Field(
+        None, description="The block of the board's contacts that 'publisher new' places in "
+        "a new issue where the series' starter says {{ contacts }}.",
+        json_schema_extra={"example": "board-office"})
     archive_url: Text | None = Field(
         None, description="The web address the output folder is published at, which the "
         "feeds link issues from (default: website).",
@@ -121,18 +136,19 @@ class SiteSettings(Schema):
     @field_validator("website", "archive_url")
     @classmethod
     def _web_address(cls, value: str | None) -> str | None:
-        if value is None:
-            return value
-        if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value, flags=re.IGNORECASE):
-            raise PydanticCustomError(
-                "publisher", f"{value!r} is not a web address; write it in full, for example "
-                "https://www.example.org.uk/")
-        return value
+        return value if value is None else check_web_address(value)
 
     @property
     def archive_address(self) -> str:
         """Where the output folder is on the web, ending in '/'."""
         return (self.archive_url or self.website).rstrip("/") + "/"
+
+    @property
+    def organisation_settings(self) -> OrganisationSettings:
+        """The site's organisation, as a series' `organisation:` would say it."""
+        return OrganisationSettings.model_validate(
+            {"name": self.organisation, "website": self.website, "logo": self.logo,
+             "logo_description": self.logo_description})
 
 
 def _colour(value: str) -> str:
@@ -143,6 +159,20 @@ def _colour(value: str) -> str:
 
 
 Colour = Annotated[str, AfterValidator(_colour)]
+
+
+def _organisation_section(value: Any) -> Any:
+    """site.yml names the board in one line; a series' organisation is a section, and the
+    one line is the likely slip."""
+    if isinstance(value, str) and not value.strip():
+        raise PydanticCustomError(
+            "publisher", "is empty; write the board's settings under it, indented (name:, "
+            "website:, logo:...), or remove the line")
+    if isinstance(value, str):
+        raise PydanticCustomError(
+            "publisher", "in series.yml this is a section, not a line; write the board's name "
+            f"under it, indented: 'organisation:', then '  name: {value}'")
+    return value
 
 
 class Design(Schema):
@@ -172,6 +202,11 @@ class SeriesSettings(Schema):
     colours: dict[Text, Colour] = Field(
         default_factory=dict, description="Brand colours of this series, overriding the "
         "site's (styles/brand.css), e.g. 'brand: \"#5b2a86\"'.")
+    organisation: Annotated[OrganisationSettings | None,
+                            BeforeValidator(_organisation_section)] = Field(
+        None, description="The board this series is published for, if not the site's: its "
+        "name, website, logo, accessibility contact and contacts block. Each key left out is "
+        "site.yml's.")
     pdf_variant: PdfVariant | None = Field(
         None, description="The PDF variant of the issues' web copy: pdf/ua-1 (the default), "
         "pdf/ua-2, pdf/a-2a or pdf/a-3a. Published issues also get an archival copy in "
@@ -222,6 +257,8 @@ class Series:
     slug: str
     folder: Path
     settings: SeriesSettings
+    #: The board the series is published for: its own `organisation:`, over site.yml's.
+    organisation: Organisation
 
 
 @dataclass(frozen=True)
@@ -252,6 +289,11 @@ class Site:
     def shown(self, path: Path) -> str:
         return display_path(path, self.root)
 
+    @property
+    def organisation(self) -> Organisation:
+        """The site's own organisation: the archive's pages and feeds are published by it."""
+        return organisation_of(self.settings, None)
+
 
 def load_site(root: Path) -> Site:
     """Load and validate `site.yml` and every series' settings under `root`.
@@ -277,11 +319,9 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
             "or name that folder with --site")
     problems: list[Problem] = []
     settings, document = _load_settings(SiteSettings, site_file, root, problems)
-    logo = settings.logo if settings else None
-    if logo and document and not (root / STYLES_FOLDER / logo).is_file():
-        problems.append(Problem(document.path, document.line_of(("logo",)),
-                                f"logo: there is no styles/{logo}; put the image in "
-                                "the styles folder or correct the name"))
+    if settings is not None and document is not None:
+        problems.extend(_organisation_problems(settings.organisation_settings, settings.contacts,
+                                               document, (), root))
     series = {}
     issues_folder = root / ISSUES_FOLDER
     folders = sorted(p for p in issues_folder.glob("*") if p.is_dir())
@@ -299,15 +339,78 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
             continue
         series_settings, document = _load_settings(SeriesSettings, folder / SERIES_FILE, root,
                                                    problems)
-        if series_settings is not None and document is not None:
+        if series_settings is not None and document is not None and settings is not None:
             problems.extend(_check_style(series_settings, document, root))
-            series[folder.name] = Series(folder.name, folder, series_settings)
+            own = series_settings.organisation
+            if own is not None:
+                problems.extend(_organisation_problems(own, own.contacts, document,
+                                                       ("organisation",), root))
+            series[folder.name] = Series(folder.name, folder, series_settings,
+                                         organisation_of(settings, own))
+            problems.extend(_statement_clash(series, folder.name, document, root))
     styles = {name: _load_style(root, name, problems)
               for name in sorted({name for s in series.values()
                                   for name in s.settings.style_names()})}
     if settings is None:
         raise ContentError(problems)
     return Site(root=root, settings=settings, series=series, styles=styles), problems
+
+
+def _organisation_problems(own: OrganisationSettings, contacts: str | None,
+                           document: YamlDocument, where: tuple[str, ...],
+                           root: Path) -> list[Problem]:
+    """What is wrong with an organisation's logo and contacts block, which the schema cannot
+    see: files and blocks of the site. `where` is the section it is written in."""
+    problems = []
+
+    def problem(key: str, message: str) -> None:
+        location = (*where, key)
+        problems.append(Problem(document.path, document.line_of(location),
+                                f"{' > '.join(location)}: {message}"))
+
+    if own.logo:
+        found = logo_problem(root, own.logo, "logo")
+        if found:
+            problem("logo", found.removeprefix("logo: "))
+    elif own.logo_description:
+        problem("logo_description", "describes a logo, and there is none here; add 'logo:' "
+                "(an image file in styles/) or remove logo_description")
+    if own.accessibility is not None and not (own.accessibility.email
+                                              or own.accessibility.phone):
+        problem("accessibility", "give the board's 'email:' or 'phone:' (a team's) for "
+                "requests for another format, or leave accessibility out to use site.yml's")
+    if contacts and contacts not in _block_names(root):
+        hint = did_you_mean(contacts, _block_names(root), "'publisher blocks' lists the blocks")
+        problem("contacts", f"there is no block {contacts!r}; {hint}")
+    return problems
+
+
+def _block_names(root: Path) -> list[str]:
+    """The names of the blocks in the library, from their files (the library itself is read
+    after the settings)."""
+    return sorted({path.stem for path in (root / BLOCKS_FOLDER).glob("*/*.yml")
+                   if not path.name.startswith("_")})
+
+
+def _statement_clash(series: dict[str, Series], slug: str, document: YamlDocument,
+                     root: Path) -> list[Problem]:
+    """A board with an accessibility contact of its own has one statement page, named after
+    it, so two series whose boards' names give the same page must give the same details."""
+    mine = series[slug].organisation
+    if not mine.own_statement:
+        return []
+    for other in series.values():
+        theirs = other.organisation
+        if other.slug != slug and theirs.statement == mine.statement and \
+                theirs.statement_details != mine.statement_details:
+            shown = display_path(other.folder / SERIES_FILE, root)
+            return [Problem(document.path, document.line_of(("organisation",)),
+                            f"organisation: its accessibility statement would be "
+                            f"{mine.statement}, as would that of the board of {shown}, whose "
+                            "name, website or accessibility contact differ; give the two series "
+                            "the same details if they are one board's (or, if they are two "
+                            "boards', names that differ in more than capitals and punctuation)")]
+    return []
 
 
 def house_styles(root: Path) -> list[str]:

@@ -16,6 +16,7 @@ from publisher import __version__
 from publisher.catalogue import ArchiveEntry
 from publisher.config import Site
 from publisher.dates import month_year
+from publisher.organisations import Organisation
 
 FEED_FILE = "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"
@@ -29,16 +30,20 @@ def render_feeds(site: Site, output_folder: Path,
     """The archive's feed and one per series, as (path, bytes) to write."""
     base = site.settings.archive_address
     feeds = [(output_folder / FEED_FILE,
-              _feed(site, base, "", f"{site.settings.organisation}: bulletins", entries))]
+              _feed(site, base, "", f"{site.settings.organisation}: bulletins", entries,
+                    site.organisation))]
     for series in sorted(site.series.values(), key=lambda s: s.slug):
         own = [entry for entry in entries if entry.issue.series.slug == series.slug]
         feeds.append((output_folder / series.slug / FEED_FILE,
-                      _feed(site, base, f"{series.slug}/", series.settings.title, own)))
+                      _feed(site, base, f"{series.slug}/", series.settings.title, own,
+                            series.organisation)))
     return feeds
 
 
-def _feed(site: Site, base: str, folder: str, title: str,
-          entries: list[ArchiveEntry]) -> bytes:
+def _feed(site: Site, base: str, folder: str, title: str, entries: list[ArchiveEntry],
+          publisher: Organisation) -> bytes:
+    """A feed of `entries`, written by `publisher` (the site's board, or a series' own); an
+    entry of another board's series names its board as its own author."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(_atom("feed"), {_XML_LANG: site.settings.language})
     _text(feed, "id", base + folder + FEED_FILE)
@@ -47,20 +52,25 @@ def _feed(site: Site, base: str, folder: str, title: str,
     _text(feed, "updated", _timestamp(updated))
     _link(feed, "self", base + folder + FEED_FILE, "application/atom+xml")
     _link(feed, "alternate", base + folder + "index.html", "text/html")
-    author = ElementTree.SubElement(feed, _atom("author"))
-    _text(author, "name", site.settings.organisation)
-    _text(author, "uri", site.settings.website)
+    _author(feed, publisher)
     generator = _text(feed, "generator", "publisher")
     generator.set("version", __version__)
     host = urlsplit(site.settings.website).hostname or "localhost"
     for entry in entries:
-        _entry(feed, base, entry, host)
+        _entry(feed, base, entry, host, publisher)
     ElementTree.indent(feed)
     data: bytes = ElementTree.tostring(feed, encoding="utf-8", xml_declaration=True)
     return data + b"\n"
 
 
-def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry, host: str) -> None:
+def _author(parent: ElementTree.Element, organisation: Organisation) -> None:
+    author = ElementTree.SubElement(parent, _atom("author"))
+    _text(author, "name", organisation.name)
+    _text(author, "uri", organisation.website)
+
+
+def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry, host: str,
+           publisher: Organisation) -> None:
     issue, series = entry.issue.front, entry.issue.series.settings
     element = ElementTree.SubElement(feed, _atom("entry"))
     if issue.language:
@@ -71,6 +81,9 @@ def _entry(feed: ElementTree.Element, base: str, entry: ArchiveEntry, host: str)
                             f"{month_year(issue.date)})")
     _text(element, "published", _timestamp(issue.date))
     _text(element, "updated", _timestamp(issue.last_changed))
+    board = entry.issue.series.organisation
+    if (board.name, board.website) != (publisher.name, publisher.website):
+        _author(element, board)  # Atom: an entry's own author, over the feed's
     _text(element, "summary", issue.summary)
     _link(element, "alternate", base + quote(entry.html), "text/html")
     if entry.pdf:

@@ -5,7 +5,9 @@ A fingerprint is a flat map from an input's label to a digest of it:
 - a site file, by its path from the site root (the issue, a block kind's `_kind.yml`, each
   stylesheet, font and image the page loads): `sha256:...`;
 - `site.yml` and the issue's `series.yml`: `settings sha256:...` of the settings that shape
-  the issue (a comment or a later design leaves it alone);
+  the issue (a comment, a later design, or a setting only other issues show leaves it alone:
+  site.yml's organisation where the series names its own board, a board's contact, which
+  only its statement page shows);
 - `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
@@ -51,8 +53,14 @@ SOFTWARE_LAYER: tuple[str, ...] = (SOFTWARE,)
 #: The software whose version can change the bytes of an issue's files.
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
-#: Settings that never reach an issue's files (the statement page alone shows accessibility).
-_SITE_SETTINGS_NOT_SHOWN = {"output", "silence", "accessibility"}
+#: Settings that never reach an issue's files (the statement page alone shows accessibility;
+#: only 'publisher new' reads contacts).
+_SITE_SETTINGS_NOT_SHOWN = frozenset({"output", "silence", "accessibility", "contacts"})
+#: The keys of site.yml a series' own `organisation:` stands in for, by its key there: its
+#: issues never show site.yml's value then. (site.yml's website is still the archive's
+#: address unless archive_url says otherwise: see `_site_keys_replaced`.)
+_REPLACED_BY_ORGANISATION = {"name": ("organisation",), "logo": ("logo", "logo_description"),
+                             "website": ("website",)}
 #: A version or as-of pin inside a placement; pins choose a version, whose content counts.
 _PIN = re.compile(r"\s*\|\s*(?:version|as\s+of)\s*:[^|\]\n,]*", re.IGNORECASE)
 
@@ -117,6 +125,8 @@ class InputReader:
         self._labels: dict[Path, str] = {}
         self._templates: dict[tuple[str, str], Path | None] = {}
         self._settings: dict[str, str] = {}
+        #: site.yml's digest, by the keys left out (those the issue's series replaces).
+        self._site_digests: dict[frozenset[str], str] = {}
 
     def file(self, path: Path) -> str:
         """The digest of the file at `path`, or MISSING."""
@@ -137,7 +147,7 @@ class InputReader:
         """The inputs known without rendering: the issue, its settings, its blocks, software."""
         inputs = {
             self.label(issue.source): digest_bytes(_without_pins(issue, placed).encode("utf-8")),
-            SITE_FILE: self._site_settings(),
+            SITE_FILE: self._site_settings(issue),
             self.label(issue.series.folder / SERIES_FILE): self._series_settings(issue),
             PDF_COPIES: self.copies(issue).describe(),
         }
@@ -190,22 +200,40 @@ class InputReader:
                 inputs[label] = self.file(self.site.root / label)
         return Fingerprint(inputs)
 
-    def _site_settings(self) -> str:
-        """The settings site.yml gives that shape an issue (not its comments or layout; a
-        setting a later publisher adds, left at its default, leaves the digest alone)."""
-        if SITE_FILE not in self._settings:
+    def _site_settings(self, issue: Issue) -> str:
+        """The settings site.yml gives that shape `issue` (not its comments or layout; a
+        setting a later publisher adds, left at its default, leaves the digest alone; nor
+        what the issue's series' own organisation replaces)."""
+        exclude = _SITE_SETTINGS_NOT_SHOWN | self._site_keys_replaced(issue)
+        if exclude not in self._site_digests:
             shown = self.site.settings.model_dump(mode="json", exclude_unset=True,
-                                                  exclude=_SITE_SETTINGS_NOT_SHOWN)
-            self._settings[SITE_FILE] = _settings_digest(shown)
-        return self._settings[SITE_FILE]
+                                                  exclude=set(exclude))
+            self._site_digests[exclude] = _settings_digest(shown)
+        return self._site_digests[exclude]
+
+    def _site_keys_replaced(self, issue: Issue) -> frozenset[str]:
+        """The keys of site.yml that `issue` does not use, as its series' own organisation
+        gives them instead."""
+        own = issue.series.settings.organisation
+        if own is None:
+            return frozenset()
+        replaced = {site_key for key, site_keys in _REPLACED_BY_ORGANISATION.items()
+                    if getattr(own, key) is not None for site_key in site_keys}
+        if self.site.settings.archive_url is None:
+            replaced.discard("website")  # it is the archive's address, in links and the PDF
+        return frozenset(replaced)
 
     def _series_settings(self, issue: Issue) -> str:
         """The series' settings as they shape `issue`: with the design of its date, so adding
-        a later design leaves earlier issues alone."""
+        a later design leaves earlier issues alone; the organisation's accessibility contact
+        as the statement page it leads to, and without its contacts block (read only by
+        'publisher new')."""
         key = f"{issue.series.slug} {issue.style}"
         if key not in self._settings:
             shown = issue.series.settings.model_dump(mode="json", exclude_unset=True,
                                                      exclude={"designs", "style"})
+            if "organisation" in shown:
+                shown["organisation"] = _organisation_shown(issue, shown["organisation"])
             self._settings[key] = _settings_digest({**shown, "style": issue.style})
         return self._settings[key]
 
@@ -244,6 +272,17 @@ def software_versions() -> dict[str, str]:
 def digest_bytes(data: bytes) -> str:
     """The digest fingerprints and records use: `sha256:` and the hexadecimal hash."""
     return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _organisation_shown(issue: Issue, settings: dict[str, Any]) -> dict[str, Any]:
+    """A series' `organisation:` as it reaches its issues: the contact itself is shown only
+    on the statement page, so a new phone number leaves published issues alone, while the
+    page the issues link to counts."""
+    shown = {key: value for key, value in settings.items()
+             if key not in ("accessibility", "contacts")}
+    if "accessibility" in settings:
+        shown["statement"] = issue.series.organisation.statement
+    return shown
 
 
 def _settings_digest(settings: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock, find_slot_
 from publisher.config import Site
 from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
-from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
+from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
 from publisher.templates import RecordingEnvironment, make_environment, render_template
 
@@ -83,6 +83,7 @@ class PageMaker:
                                               source_line=place.line))
                 slots[place.slot] = Markup("")
         path = self.page_path(issue)
+        organisation = issue.series.organisation
         body = render_markdown(issue.body, embedded)
         for lost in body.unplaced:
             raise RenderError(f"{lost.line}: this block cannot be shown here; a block is placed "
@@ -91,6 +92,7 @@ class PageMaker:
                               line=lost.source_line)
         context = {
             "site": self.site.settings,
+            "organisation": organisation,
             "series": issue.series.settings,
             "issue": issue.front,
             "language": issue.language or self.site.settings.language,
@@ -100,9 +102,9 @@ class PageMaker:
             "style": style,
             "assets": Path(os.path.relpath(self.output_folder / ASSETS_FOLDER,
                                            path.parent)).as_posix(),
-            "statement": Path(os.path.relpath(self.output_folder / STATEMENT_PAGE,
+            "statement": Path(os.path.relpath(self.output_folder / organisation.statement,
                                               path.parent)).as_posix(),
-            "statement_address": self.site.settings.archive_address + STATEMENT_PAGE,
+            "statement_address": self.site.settings.archive_address + organisation.statement,
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
         templates = {name: Path(file) if file else None

@@ -149,6 +149,11 @@ def _colour(_: JsonSchema) -> JsonSchema:
                    "write # and six hexadecimal digits, in quotes, for example \"#14506e\"")
 
 
+def _as_is(inner: JsonSchema) -> JsonSchema:
+    """A validator that only words a refusal the schema already makes."""
+    return inner
+
+
 Rule = Callable[[JsonSchema], JsonSchema]
 
 #: BeforeValidators, by function: what they let through, as an editor sees it.
@@ -159,11 +164,13 @@ _BEFORE: dict[Any, Rule] = {
     validation.placement_list: _placement_list,
     validation.check_language: _language,
     sources._date_or_text: _date_or_text,
+    config._organisation_section: _as_is,
 }
 #: AfterValidators (and field validators) that narrow a string in a way a pattern can say.
 _AFTER: dict[Any, Rule] = {
     validation.not_negative: _as_it_is,
     config.SiteSettings._web_address: _web_address,
+    validation.check_web_address: _web_address,
     config._colour: _colour,
     blocks._check_url: _url,
     blocks._check_email: _email,

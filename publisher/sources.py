@@ -10,7 +10,7 @@ import datetime
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
@@ -23,6 +23,7 @@ from publisher.limits import (
     front_matter_too_big,
     markdown_problems,
 )
+from publisher.organisations import logo_problem
 from publisher.validation import (
     IsoDate,
     Language,
@@ -35,7 +36,7 @@ from publisher.validation import (
     parse_iso_date,
     validate_document,
 )
-from publisher.yamldoc import Location, parse_mapping, read_text
+from publisher.yamldoc import Location, YamlDocument, parse_mapping, read_text
 
 #: A headline fits a masthead, and a summary is one or two sentences: many more characters
 #: are text pasted in the wrong place.
@@ -65,11 +66,29 @@ class Correction(Schema):
     note: Text = Field(description="What was corrected, as readers should be told.")
 
 
+class Partner(Schema):
+    """A partner of a co-branded issue: its logo is shown in the masthead beside the board's."""
+
+    KEY_HINTS: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("alt", "description", "logo_description"),
+        "a partner's name is its logo's alternative text, so 'name:' and 'logo:' are all it "
+        "needs")
+
+    name: Text = Field(description="The partner's name: the logo's alternative text.",
+                       json_schema_extra={"example": "Rutland County Council"})
+    logo: Text = Field(description="The partner's logo: an image file in styles/.",
+                       json_schema_extra={"example": "logos/rutland-county-council.png"})
+
+
 class FrontMatter(Schema):
     """The keys at the top of an issue. The README's table is the user's copy of this."""
 
     title: Headline = Field(description="The issue's headline.",
                         json_schema_extra={"example": "Learning from serious case reviews"})
+    subtitle: Headline | None = Field(None, description="A line under the headline, in the "
+                                      "masthead and the page's title.",
+                                      json_schema_extra={
+                                          "example": "a précis of 9 executive summaries"})
     number: Annotated[WholeNumber, Why("issue numbers start at 1")] = Field(
         ge=1, description="Issue number, unique within the series.",
         json_schema_extra={"example": 1})
@@ -92,6 +111,9 @@ class FrontMatter(Schema):
     slots: dict[Text, PlacementList] = Field(
         default_factory=dict, description="Blocks for the places the house layout offers, "
         "e.g. 'sidebar: [duty-contacts]'; each item is written as inside [[ ]] in the body.")
+    partners: list[Partner] = Field(
+        default_factory=list, description="Partners of a co-branded issue, each a name and a "
+        "logo (an image file in styles/), shown in the masthead beside the board's logo.")
     silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
                               "check' not to give for this issue, by their codes, e.g. "
                               "'silence: [date-cadence]' for an issue out of the usual rhythm.")
@@ -210,6 +232,8 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
         return None
     front, found = validate_document(FrontMatter, document)
     problems.extend(found)
+    if front is not None:
+        problems.extend(_partner_problems(site, front, document, shown))
     # Nesting deeper, or text longer, than the PDF can be laid out (in good time): reported
     # with the front matter's problems, and the issue goes no further.
     too_much = markdown_problems(body, shown, body_line)
@@ -224,6 +248,19 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
         return None
     return Issue(source=path, shown=shown, series=series, front=front, body=body,
                  body_line=body_line, front_lines=document.lines, text=text)
+
+
+def _partner_problems(site: Site, front: FrontMatter, document: YamlDocument,
+                      shown: str) -> list[Problem]:
+    """Each partner logo that is not an image file in styles/, with the line naming it."""
+    problems = []
+    for index, partner in enumerate(front.partners):
+        key = f"partners > item {index + 1} > logo"
+        problem = logo_problem(site.root, partner.logo, key)
+        if problem is not None:
+            problems.append(Problem(shown, document.line_of(("partners", index, "logo")),
+                                    problem))
+    return problems
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int] | Problem:

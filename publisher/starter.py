@@ -3,7 +3,10 @@ text from the series' starter.
 
 A series keeps its starter in `issues/<series>/_starter.md`: an issue with `{{ title }}`,
 `{{ number }}`, `{{ date }}` and `{{ next_issue }}` where the new issue's values go, and the
-blocks the series usually shows already placed. A series without one gets a plain starter.
+blocks the series usually shows already placed. `{{ contacts }}` is the block of contacts
+its board names (`contacts:` in the series' organisation, or site.yml's; empty if neither
+names one), so a starter shared by several boards' series places each board's own. A series
+without a starter gets a plain one, which ends with that block.
 The new issue is a draft, and an existing file is never overwritten.
 """
 
@@ -47,6 +50,10 @@ TODO: a short opening: what this issue is about.
 # TODO: the first article's heading
 
 TODO: the article.
+{%- if contacts %}
+
+[[{{ contacts }}]]
+{%- endif %}
 """
 
 
@@ -91,6 +98,7 @@ def start_issue(site: Site, series: Series, title: str | None = None,
         "month": month_year(day),
         "next_issue": next_issue.isoformat() if next_issue else "",
         "series": series.settings.title,
+        "contacts": series.organisation.contacts or "",
     })
     _check_new_issue(site, series, text)
     try:
@@ -137,7 +145,7 @@ def _fill_starter(site: Site, series: Series, values: dict[str, object]) -> str:
                            "its values go", path=shown, line=error.lineno) from None
     except jinja2.UndefinedError as error:
         raise StarterError(f"{error.message}; a starter can use title, number, date, month, "
-                           "next_issue and series", path=shown) from None
+                           "next_issue, series and contacts", path=shown) from None
 
 
 def _check_new_issue(site: Site, series: Series, text: str) -> None:

@@ -10,7 +10,7 @@ import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, Any, TypeVar, get_args
+from typing import Annotated, Any, ClassVar, TypeVar, get_args
 
 from pydantic import (
     AfterValidator,
@@ -38,6 +38,9 @@ class Schema(BaseModel):
     """Base of every schema: unknown keys are errors, text is trimmed, values are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    #: Keys that are not allowed here but are allowed elsewhere, each with where they go:
+    #: said instead of the list of keys when one is written in the wrong place.
+    KEY_HINTS: ClassVar[dict[str, str]] = {}
 
 
 def parse_iso_date(value: Any) -> date:
@@ -149,6 +152,15 @@ def _placement_text(item: Any) -> Any:
     return item
 
 
+def check_web_address(value: str) -> str:
+    """A web address written in full, as links and feeds need it: 'https://www.x.org.uk/'."""
+    if not re.fullmatch(r"https?://[^\s/]+\.[^\s]+", value, flags=re.IGNORECASE):
+        raise PydanticCustomError(
+            "publisher", f"{value!r} is not a web address; write it in full, for example "
+            "https://www.example.org.uk/")
+    return value
+
+
 def check_language(value: Any) -> Any:
     """A language tag as HTML and PDF readers expect it: 'en-GB', 'cy', 'pl'."""
     if isinstance(value, str) and not re.fullmatch(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*",
@@ -163,6 +175,7 @@ IsoDate = Annotated[date, BeforeValidator(parse_iso_date)]
 Language = Annotated[str, BeforeValidator(check_language)]
 WholeNumber = Annotated[int, BeforeValidator(parse_whole_number), AfterValidator(not_negative)]
 Text = Annotated[str, Field(min_length=1)]
+WebAddress = Annotated[Text, AfterValidator(check_web_address)]
 TextList = Annotated[list[Text], BeforeValidator(split_text_list)]
 PlacementList = Annotated[list[Text], BeforeValidator(placement_list)]
 
@@ -189,11 +202,13 @@ def describe_error(schema: type[BaseModel], detail: Any) -> str:
     key = format_location(location)
     kind, value, context = detail["type"], detail.get("input"), detail.get("ctx") or {}
     if kind == "missing":
-        field = schema.model_fields.get(str(location[-1])) if len(location) == 1 else None
+        model = _model_at(schema, location[:-1])
+        field = model.model_fields.get(str(location[-1])) if model else None
         extra = field.json_schema_extra if field else None
         example = extra.get("example") if isinstance(extra, dict) else None
+        name = location[-1]
         return (f"{key}: this required key is missing; add a line such as "
-                f"'{key}: {example}'" if example else f"{key}: this required key is missing")
+                f"'{name}: {example}'" if example else f"{key}: this required key is missing")
     if kind == "extra_forbidden":
         return f"{key}: unknown key; {_suggest_key(schema, location)}"
     if kind == "publisher":
@@ -243,6 +258,10 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...], otherwise: str
 
 
 def _suggest_key(schema: type[BaseModel], location: Location) -> str:
+    model = _model_at(schema, location[:-1])
+    hints: dict[str, str] = getattr(model, "KEY_HINTS", {})
+    if str(location[-1]) in hints:
+        return hints[str(location[-1])]
     known = _known_keys(schema, location[:-1])
     return did_you_mean(str(location[-1]), known,
                         f"the keys allowed here are: {', '.join(known)}")

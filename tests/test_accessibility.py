@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from test_organisations import add_partner_series
 
 from publisher.cli import cli
 
@@ -273,5 +274,22 @@ def test_the_fixture_site_passes_every_check(site, run):
     report = check_pages(site / "output", screenshots_folder("fixture"))
     summarise("accessibility: axe-core violations per page of the fixture site", report)
     assert any(page["page"] == "bulletin/2024-03-issue-7.html" for page in report["pages"])
+    found = problems(report, list(CHECKS))
+    assert not found, "\n".join(found)
+
+
+def test_a_partner_board_s_pages_pass_every_check(site, run):
+    """A series published for another board: its logo, a subtitle, partners' logos, and the
+    board's own statement page."""
+    add_partner_series(site)
+    issue = site / "issues/rutland/2024-05-briefing-1.md"
+    issue.write_text(issue.read_text().replace("status: draft", "status: published"))
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    report = check_pages(site / "output", screenshots_folder("partner"))
+    summarise("accessibility: axe-core violations per page of a partner board's series", report)
+    pages = {page["page"] for page in report["pages"]}
+    assert {"rutland/2024-05-briefing-1.html", "rutland/index.html",
+            "accessibility-rutland-safeguarding-partnership.html"} <= pages
     found = problems(report, list(CHECKS))
     assert not found, "\n".join(found)

@@ -214,6 +214,12 @@ def front_matter(change: str) -> str:
     ("corrections: [{date: 2024-03-02, note: The number was wrong.}]", True),
     ("corrections: [{date: 2024-03-02}]", False),
     ("corrections: [{date: 2 March 2024, note: The number was wrong.}]", False),
+    ("subtitle: a précis of 9 executive summaries", True),
+    ("subtitle:", False),
+    ("partners: [{name: Rutland County Council, logo: logos/rcc.png}]", True),
+    ("partners: [{name: Rutland County Council}]", False),       # no logo
+    ("partners: [{name: RCC, logo: rcc.png, alt: RCC}]", False),  # the name is the alt text
+    ("partners: Rutland County Council", False),
 ])
 def test_the_front_matter_schema_agrees_with_publisher(schemas, change, accepted):
     text = front_matter(change)
@@ -262,6 +268,19 @@ def test_the_sample_settings_and_kinds_are_accepted(schemas):
      "masthead: M\ndesigns: [{from: 2011-01-01, style: briefing}]\n", True),
     (SeriesSettings, "series.schema.json", "title: T\nkind: briefing\ncadence: monthly\n"
      "masthead: M\ndesigns: [{from: January 2011, style: briefing}]\n", False),
+    (SeriesSettings, "series.schema.json", "title: T\nkind: briefing\ncadence: monthly\n"
+     "style: briefing\nmasthead: M\norganisation:\n  name: Rutland Board\n"
+     "  website: https://www.rutland.example.gov.uk/\n  logo: logos/rutland.svg\n"
+     "  logo_description: An oak leaf\n  accessibility: {email: a@rutland.example.gov.uk}\n"
+     "  contacts: rutland-contacts\n", True),
+    (SeriesSettings, "series.schema.json", "title: T\nkind: briefing\ncadence: monthly\n"
+     "style: briefing\nmasthead: M\norganisation: Rutland Board\n", False),
+    (SeriesSettings, "series.schema.json", "title: T\nkind: briefing\ncadence: monthly\n"
+     "style: briefing\nmasthead: M\norganisation: {website: rutland.gov.uk}\n", False),
+    (SeriesSettings, "series.schema.json", "title: T\nkind: briefing\ncadence: monthly\n"
+     "style: briefing\nmasthead: M\norganisation: {colours: {brand: '#5b2a86'}}\n", False),
+    (SiteSettings, "site.schema.json", "organisation: A board\nwebsite: https://x.org.uk/\n"
+     "logo: crest.svg\nlogo_description: A crest\ncontacts: board-office\n", True),
     (KindSpec, "kind.schema.json", "description: D\nfields:\n  when: {type: date, "
      "required: yes, description: The day.}\n", True),
     (KindSpec, "kind.schema.json", "description: D\nfields:\n  when: {type: day, "

@@ -35,8 +35,8 @@ BROKEN = {
     "unknown key with no near match": (
         front(colour="blue"),
         f"{NEW}:7: colour: unknown key; the keys allowed here are: audience, contributors, "
-        "corrections, date, keywords, language, next_issue, number, silence, slots, status, "
-        "summary, title"),
+        "corrections, date, keywords, language, next_issue, number, partners, silence, slots, "
+        "status, subtitle, summary, title"),
     "date in words": (
         front(date="June 2011"),
         f"{NEW}:4: date: 'June 2011' is not a date; write it as 2011-06-01"),
