@@ -64,7 +64,64 @@ def test_table_header_cells_have_column_scope():
 
 def test_footnotes_stay_outside_the_last_article():
     body = render_markdown("# One\n\nText[^1].\n\n[^1]: A note.\n")
-    assert body.html.index("</section>") < body.html.index('<div class="footnote">')
+    assert body.html.index("</section>") < body.html.index('<section aria-labelledby="fn:notes"')
+    assert body.sections == [Section("one", "One")]  # the notes are no article
+
+
+NOTES = ("# One\n\nSeen[^a] and heard[^b], seen again[^a].\n\n"
+         "[^a]: From *the audit* of [40 cases](https://example.org/audit).\n"
+         "[^b]: A second note.\n\n    Its second paragraph.\n")
+
+
+def test_a_footnote_reference_is_named_and_followed_by_the_note_for_print():
+    html = render_markdown(NOTES).html
+    assert ('Seen<sup id="fnref:a"><a aria-label="Note 1" class="footnote-ref" href="#fn:a" '
+            'role="doc-noteref">1</a><a aria-label="Note 1" class="footnote-print-ref" hidden '
+            'href="#fnp:a">1</a></sup><span class="footnote-print" data-note="1" '
+            'data-pdf-tag="Note" hidden id="fnp:a">From <em>the audit</em> of <a '
+            'data-print-href="https://example.org/audit" href="https://example.org/audit">40 '
+            "cases</a>.</span> and heard") in html
+    # A note of several paragraphs is printed as several block spans, each in the note.
+    assert ('<span class="footnote-print" data-note="2" data-pdf-tag="Note" hidden '
+            'id="fnp:b"><span class="footnote-print__part">A second note.</span><span '
+            'class="footnote-print__part">Its second paragraph.</span></span>') in html
+    # A note cited twice is printed once; its second reference links to the same copy.
+    assert html.count('class="footnote-print"') == 2
+    assert ('seen again<sup id="fnref2:a"><a aria-label="Note 1" class="footnote-ref" '
+            'href="#fn:a" role="doc-noteref">1</a><a aria-label="Note 1" '
+            'class="footnote-print-ref" hidden href="#fnp:a">1</a></sup>.') in html
+
+
+def test_the_notes_are_listed_under_a_heading_with_back_links_in_words():
+    html = render_markdown(NOTES).html
+    notes = html[html.index('<section aria-labelledby="fn:notes"'):]
+    assert notes.startswith('<section aria-labelledby="fn:notes" class="footnotes" '
+                            'role="doc-endnotes">\n<h2 id="fn:notes">Notes</h2>\n<ol>\n'
+                            '<li id="fn:a">')
+    assert ('<a aria-label="Back to the text of note 1" class="footnote-backref" '
+            'href="#fnref:a" role="doc-backlink">Back to the text</a> <a aria-label="Back to '
+            'reference 2 of note 1" class="footnote-backref" href="#fnref2:a" '
+            'role="doc-backlink">Back to reference 2</a>') in notes
+    assert ('<a aria-label="Back to the text of note 2" class="footnote-backref" '
+            'href="#fnref:b" role="doc-backlink">Back to the text</a>') in notes
+    assert "&#8617;" not in html and "\u21a9" not in html and "title=" not in html
+    assert "<hr" not in notes
+
+
+def test_the_words_of_the_notes_are_in_the_house_fonts():
+    """The heading, back-links and names the notes add are drawn in Source Sans 3 and
+    Source Serif 4 (the heading's), with no character a system font would have to draw."""
+    from fontTools.ttLib import TTFont
+
+    from conftest import PROJECT
+
+    fonts = PROJECT / "styles" / "fonts"
+    for path, words in ((fonts / "source-sans-3/SourceSans3-Regular.ttf",
+                         "Back to the text of note 1 Back to reference 2\u00a0Note 1. "),
+                        (fonts / "source-serif-4/SourceSerif4-Semibold.ttf", "Notes")):
+        with TTFont(path) as font:
+            cmap = font.getBestCmap()
+        assert [c for c in words if ord(c) not in cmap] == [], path.name
 
 
 def test_a_table_stands_in_a_region_that_can_scroll_sideways():
