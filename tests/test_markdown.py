@@ -266,3 +266,72 @@ def test_the_linear_inline_processor_renders_as_python_markdown_does(monkeypatch
     assert linear.html == stock.html
     assert "<em>" in linear.html and "&ldquo;" in linear.html
 
+
+
+# Lists nested as writers indent them (NestedListExtension)
+
+NESTED = ("<ul>\n<li>Seen<ul>\n<li>at home<ul>\n<li>in the bedroom</li>\n</ul>\n</li>\n"
+          "<li>at school</li>\n</ul>\n</li>\n<li>Heard</li>\n</ul>")
+
+
+@pytest.mark.parametrize("step", ["  ", "   ", "    "], ids=["2 spaces", "3", "4"])
+def test_a_nested_list_nests_whatever_its_indentation(step):
+    text = (f"- Seen\n{step}- at home\n{step * 2}- in the bedroom\n{step}- at school\n"
+            "- Heard\n")
+    assert render_markdown(text).html == NESTED
+    assert render_fragment(text) == NESTED  # a block's Markdown field, the same
+
+
+def test_mixed_indentation_nests_by_where_each_item_stands():
+    text = "- Seen\n    - at home\n      - in the bedroom\n  - at school\n- Heard\n"
+    assert render_markdown(text).html == NESTED
+
+
+def test_ordered_lists_nest_by_2_or_3_spaces():
+    expected = ("<ol>\n<li>Ask<ol>\n<li>the child</li>\n</ol>\n</li>\n<li>Record<ul>\n"
+                "<li>what was said</li>\n</ul>\n</li>\n</ol>")
+    assert render_markdown("1. Ask\n   1. the child\n2. Record\n  - what was said\n"
+                           ).html == expected
+    assert render_markdown("1. Ask\n  1. the child\n2. Record\n    - what was said\n"
+                           ).html == expected
+
+
+def test_an_item_keeps_its_paragraphs_and_code_by_2_spaces():
+    html = render_markdown("- Seen\n\n  More about seeing.\n\n  - at home\n\n"
+                           "          code under it\n\n- Heard\n").html
+    assert html == ("<ul>\n<li>\n<p>Seen</p>\n<p>More about seeing.</p>\n<ul>\n<li>at home"
+                    "<pre><code>code under it\n</code></pre>\n</li>\n</ul>\n</li>\n<li>\n"
+                    "<p>Heard</p>\n</li>\n</ul>")
+
+
+def test_a_paragraph_indented_2_spaces_outside_a_list_is_no_code():
+    html = render_markdown("Intro.\n\n  An indented paragraph.\n\n- a list\n\nAfter.\n\n"
+                           "  Indented again.\n\n    Code, as ever.\n").html
+    assert html == ("<p>Intro.</p>\n<p>An indented paragraph.</p>\n<ul>\n<li>a list</li>\n"
+                    "</ul>\n<p>After.</p>\n<p>Indented again.</p>\n<pre><code>Code, as ever.\n"
+                    "</code></pre>")
+
+
+def test_a_list_in_a_quotation_nests_by_2_spaces():
+    html = render_markdown("> Ask:\n>\n> - Seen\n>   - at home\n> - Heard\n").html
+    assert html == ("<blockquote>\n<p>Ask:</p>\n<ul>\n<li>Seen<ul>\n<li>at home</li>\n"
+                    "</ul>\n</li>\n<li>Heard</li>\n</ul>\n</blockquote>")
+
+
+def test_a_block_placed_after_a_nested_list_is_placed():
+    made = '<aside class="block">Contacts</aside>'
+    body = render_markdown("- Seen\n  - at home\n\n[[duty-team]]\n\n  After, indented.\n",
+                           [EmbeddedBlock(line="[[duty-team]]", html=made)])
+    assert body.unplaced == []
+    assert body.html == ("<ul>\n<li>Seen<ul>\n<li>at home</li>\n</ul>\n</li>\n</ul>\n"
+                         f"{made}\n<p>After, indented.</p>")
+
+
+def test_nesting_changes_only_the_spaces_at_the_start_of_list_lines():
+    from publisher.markdown import nest_lists
+
+    lines = ["Intro.", "", "- a", "  - b", "  more of b", "", "   - c", "", "# Next",
+             "  not a list", "", "> 1. q", ">   2. r", "[[block]]"]
+    assert nest_lists(lines) == ["Intro.", "", "- a", "    - b", "    more of b", "",
+                                 "    - c", "", "# Next", "  not a list", "", "> 1. q",
+                                 ">     2. r", "[[block]]"]
