@@ -63,6 +63,9 @@ def svg_image(body: str, name: str = "chart.svg") -> dict[str, str | bytes | Non
 
 
 BUILD = ("build",)
+#: Issue 8 of the fixture's series, dated two years before its Issue 7.
+EARLIER = "issues/bulletin/2022-03-issue-8.md"
+EARLIER_ISSUE = HEAD.replace("number: 7", "number: 8").replace("2024-03-01", "2022-03-01") + "\nText.\n"
 CASES: list[Case] = [
     # Front matter
     Case("a front matter key misspelt", front("sumary: oops\n"), BUILD, 1,
@@ -255,6 +258,22 @@ CASES: list[Case] = [
     Case("an image cut short", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": tiny_png()[:-20]}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is damaged or cut short (its PNG data cannot be read to the end); save or export it again as PNG, JPEG or SVG"),
     Case("a file that is not an image", issue("\n![The minutes](minutes.html)\n") | {"issues/bulletin/minutes.html": "<p>The minutes.</p>\n"}, BUILD, 1, "{issue}:9: issues/bulletin/minutes.html is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it again as PNG, JPEG or SVG"),
     Case("silencing the bad-image error", front("silence: [bad-image]\n"), BUILD, 1, "{issue}:2: silence: 'bad-image' is an error, not a warning, and cannot be silenced: an image file the build refuses: not the image its name says, too big, outside the site, or an SVG with a script, an event handler, HTML or a reference outside the site"),
+    # Issue 16: footnotes, lists and checks
+    Case("an issue dated before the issue numbered before it", {EARLIER: EARLIER_ISSUE}, ("check",), 0,
+         f"{EARLIER}:4:1: warning: date: Issue 8 is dated March 2022, before Issue 7 (March 2024, {ISSUE}), though its number comes after; correct this date, Issue 7's date, or the numbers [issue-order]",
+         stream="stdout", nothing_written=False),
+    Case("building an issue dated before the issue numbered before it", {EARLIER: EARLIER_ISSUE}, ("build", "--format", "html"), 0,
+         f"{EARLIER}:4:1: warning: date: Issue 8 is dated March 2022, before Issue 7 (March 2024, {ISSUE}), though its number comes after; correct this date, Issue 7's date, or the numbers [issue-order]",
+         nothing_written=False),
+    Case("the issue-order code misspelt", front("silence: [issue-ordr]\n"), ("check",), 1,
+         "{issue}:2:1: error: silence: 'issue-ordr' is not the code of a warning; did you mean 'issue-order'? [silence]",
+         stream="stdout"),
+    Case("checking the block library", {}, ("check", "blocks"), 2,
+         "Error: Invalid value for PATHS: 'blocks' is the block library, not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
+    Case("checking the site's folder", {}, ("check", "."), 2,
+         "Error: Invalid value for PATHS: '.' is the site's folder, not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
+    Case("checking a folder of other files", {"drafts/notes.txt": "Ideas for issue 8.\n"}, ("check", "drafts"), 2,
+         "Error: Invalid value for PATHS: 'drafts' is not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
 ]
 
 
