@@ -19,6 +19,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections import deque
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
@@ -211,7 +212,8 @@ def _reindented(lines: list[str]) -> list[str]:
         else:  # a line of the paragraph above, in the last item
             level = MARKDOWN_INDENT * (len(open_items) - 1)
             result.append(" " * level + text if 0 < indent < level else line)
-        heading = bool(_HEADING_LINE.match(line))
+        # A list may start right after a heading or a placement, which end their block.
+        heading = bool(_HEADING_LINE.match(line) or _PLACEMENT_LINE.match(line))
         blank = False
     return result
 
@@ -440,7 +442,9 @@ class FootnoteExtension(Extension):
 #: The class of the section listing the notes on screen, and its heading.
 ENDNOTES_CLASS = "footnotes"
 ENDNOTES_HEADING = "Notes"
-ENDNOTES_HEADING_ID = "fn:notes"  # a colon, which no heading's id has (see slugify_unicode)
+#: An id no other can take: a heading's has no colon (see slugify_unicode), and a note's
+#: starts with "fn".
+ENDNOTES_HEADING_ID = "notes:heading"
 #: Elements that cannot stand inside a paragraph, which a note's copy writes as spans.
 _BLOCK_TAGS = frozenset({"p", "div", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre",
                          "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
@@ -517,9 +521,7 @@ def _inline_copy(element: etree.Element) -> etree.Element:
     """A deep copy of `element` fit to stand in a paragraph: block elements become spans,
     back-links go, a reference to another note becomes its plain number, and ids go (the
     list keeps them)."""
-    import copy as copying
-
-    duplicate = copying.deepcopy(element)
+    duplicate = deepcopy(element)
     for parent in list(duplicate.iter()):
         for child in list(parent):
             if child.tag == "a" and child.get("class") == "footnote-backref":

@@ -89,6 +89,6 @@ def test_each_note_is_a_note_with_an_id_that_its_reference_links_to(built):
 
 def test_the_html_page_lists_the_notes_for_the_screen(built):
     page = (built[0] / f"{ISSUE}.html").read_text()
-    assert '<h2 id="fn:notes">Notes</h2>' in page
+    assert '<h2 id="notes:heading">Notes</h2>' in page
     assert page.index('<span class="footnote-print"') < page.index('role="doc-endnotes"')
     assert 'aria-label="Back to the text of note 2"' in page

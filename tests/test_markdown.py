@@ -3,6 +3,8 @@ raw HTML cleaned, and the HTML of placed blocks kept as our templates made it.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from publisher.markdown import EmbeddedBlock, Section, render_fragment, render_markdown
@@ -64,7 +66,8 @@ def test_table_header_cells_have_column_scope():
 
 def test_footnotes_stay_outside_the_last_article():
     body = render_markdown("# One\n\nText[^1].\n\n[^1]: A note.\n")
-    assert body.html.index("</section>") < body.html.index('<section aria-labelledby="fn:notes"')
+    notes = body.html.index('<section aria-labelledby="notes:heading"')
+    assert body.html.index("</section>") < notes
     assert body.sections == [Section("one", "One")]  # the notes are no article
 
 
@@ -94,9 +97,9 @@ def test_a_footnote_reference_is_named_and_followed_by_the_note_for_print():
 
 def test_the_notes_are_listed_under_a_heading_with_back_links_in_words():
     html = render_markdown(NOTES).html
-    notes = html[html.index('<section aria-labelledby="fn:notes"'):]
-    assert notes.startswith('<section aria-labelledby="fn:notes" class="footnotes" '
-                            'role="doc-endnotes">\n<h2 id="fn:notes">Notes</h2>\n<ol>\n'
+    notes = html[html.index('<section aria-labelledby="notes:heading"'):]
+    assert notes.startswith('<section aria-labelledby="notes:heading" class="footnotes" '
+                            'role="doc-endnotes">\n<h2 id="notes:heading">Notes</h2>\n<ol>\n'
                             '<li id="fn:a">')
     assert ('<a aria-label="Back to the text of note 1" class="footnote-backref" '
             'href="#fnref:a" role="doc-backlink">Back to the text</a> <a aria-label="Back to '
@@ -335,3 +338,16 @@ def test_nesting_changes_only_the_spaces_at_the_start_of_list_lines():
     assert nest_lists(lines) == ["Intro.", "", "- a", "    - b", "    more of b", "",
                                  "    - c", "", "# Next", "  not a list", "", "> 1. q",
                                  ">     2. r", "[[block]]"]
+
+
+def test_a_note_named_notes_keeps_an_id_of_its_own():
+    html = render_markdown("Text[^notes].\n\n[^notes]: A note.\n").html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and "fn:notes" in ids and "notes:heading" in ids
+
+
+def test_a_list_right_after_a_placement_or_a_heading_nests_by_2_spaces():
+    made = '<aside class="block">Contacts</aside>'
+    body = render_markdown("[[duty-team]]\n- Seen\n  - at home\n\n## Part\n- Heard\n"
+                           "  - at school\n", [EmbeddedBlock(line="[[duty-team]]", html=made)])
+    assert body.html.count("<ul>") == 4
