@@ -34,7 +34,7 @@ from publisher.cadence import fits_cadence, next_issue_date
 from publisher.characters import describe, invisible_characters, is_reordering
 from publisher.components import component_problems
 from publisher.config import SERIES_FILE, Site, read_site
-from publisher.dates import month_year
+from publisher.dates import long_date, month_year
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.pages import PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather
@@ -57,6 +57,7 @@ WARNINGS: dict[str, str] = {
     "missing-anchor": "a link to a place in the issue (#name) that does not exist",
     "missing-file": "a link or image whose file is not in the site",
     "date-cadence": "an issue whose date does not fit its series' cadence",
+    "issue-order": "an issue dated before the issue numbered before it in its series",
     "draft-note": "a note such as TODO left in a published issue",
     "personal-email": "an email address that looks like a person's, not a team's or role's",
     "personal-phone": "a mobile number, which is usually a person's own",
@@ -281,11 +282,14 @@ def silence_problems(site: Site, issue: Issue) -> list[Problem]:
 
 
 def check_series(site: Site, issues: Iterable[Issue]) -> list[Problem]:
-    """Warnings for `issues` dated out of their series' cadence, and errors in the site's
-    `silence:` list."""
+    """Warnings for `issues` dated out of their series' cadence, or before the issue
+    numbered before them, and errors in the site's `silence:` list."""
     silenced, problems = _silenced_codes(site.settings.silence, SITE_SILENCE_PLACE)
+    asked = list(issues)
     if "date-cadence" not in silenced:
-        problems += _cadence_warnings(site, list(issues))
+        problems += _cadence_warnings(site, asked)
+    if "issue-order" not in silenced:
+        problems += _order_warnings(site, asked)
     return problems
 
 
@@ -689,30 +693,58 @@ def _local_target_exists(site: Site, issue: Issue, path: str) -> bool:
     return (site.issues_folder / target).is_file()
 
 
-def _cadence_warnings(site: Site, asked: list[Issue]) -> Iterator[Problem]:
-    """Each issue asked for whose date is not where its series' cadence puts it after the
-    issue before it (by number)."""
+def _numbered_pairs(site: Site, asked: list[Issue]) -> Iterator[tuple[Issue, Issue]]:
+    """Each issue asked for with the issue before it by number in its series (every issue of
+    the series is read, asked for or not), in the order of their numbers."""
     wanted = {issue.source for issue in asked}
     for series in {issue.series.slug: issue.series for issue in asked}.values():
         every, _ = read_issues(site, [series.folder])
         ordered = sorted(every, key=lambda issue: issue.front.number)
-        cadence = series.settings.cadence
         for before, issue in itertools.pairwise(ordered):
-            steps = issue.front.number - before.front.number
-            if issue.source not in wanted or steps < 1 or \
-                    "date-cadence" in issue.front.silence:
-                continue
-            if not fits_cadence(before.front.date, issue.front.date, cadence, steps):
-                due = next_issue_date(before.front.date, cadence, steps)
-                assert due is not None
-                yield _warning(issue.shown, issue.front_lines.get(("date",)) or 1, 1,
-                               "date-cadence",
-                               f"date: {series.settings.title} is {cadence}, so after Issue "
-                               f"{before.front.number} ({month_year(before.front.date)}) "
-                               f"Issue {issue.front.number} is due in {month_year(due)}, not "
-                               f"{month_year(issue.front.date)}; check the date or the number, "
-                               "or add 'silence: [date-cadence]' to an issue out of the usual "
-                               "rhythm")
+            if issue.source in wanted and issue.front.number > before.front.number:
+                yield before, issue
+
+
+def _order_warnings(site: Site, asked: list[Issue]) -> Iterator[Problem]:
+    """Each issue asked for that is dated before the issue numbered before it: one of the
+    two dates, or the numbers, is wrong. Said once, on the later number, naming the other."""
+    for before, issue in _numbered_pairs(site, asked):
+        if issue.front.date >= before.front.date or "issue-order" in issue.front.silence:
+            continue
+        same_month = month_year(issue.front.date) == month_year(before.front.date)
+        when = long_date if same_month else month_year
+        yield _warning(issue.shown, issue.front_lines.get(("date",)) or 1, 1, "issue-order",
+                       f"date: Issue {issue.front.number} is dated {when(issue.front.date)}, "
+                       f"before Issue {before.front.number} ({when(before.front.date)}, "
+                       f"{before.shown}), though its number comes after; correct this date, "
+                       f"Issue {before.front.number}'s date, or the numbers")
+
+
+def _cadence_warnings(site: Site, asked: list[Issue]) -> Iterator[Problem]:
+    """Each issue asked for whose date is not where its series' cadence puts it after the
+    issue before it (by number).
+
+    An issue dated before the one before it is left to `issue-order`: the date the cadence
+    would give assumes that the earlier issue's date and the numbers are right, which is
+    what such an issue puts in doubt, so its advice ("due in September 2020") could send the
+    writer to change the one date that was right; and one mistake gets one warning.
+    """
+    for before, issue in _numbered_pairs(site, asked):
+        steps = issue.front.number - before.front.number
+        cadence = issue.series.settings.cadence
+        if "date-cadence" in issue.front.silence or issue.front.date < before.front.date:
+            continue
+        if fits_cadence(before.front.date, issue.front.date, cadence, steps):
+            continue
+        due = next_issue_date(before.front.date, cadence, steps)
+        assert due is not None
+        yield _warning(issue.shown, issue.front_lines.get(("date",)) or 1, 1, "date-cadence",
+                       f"date: {issue.series.settings.title} is {cadence}, so after Issue "
+                       f"{before.front.number} ({month_year(before.front.date)}) "
+                       f"Issue {issue.front.number} is due in {month_year(due)}, not "
+                       f"{month_year(issue.front.date)}; check the date or the number, "
+                       "or add 'silence: [date-cadence]' to an issue out of the usual "
+                       "rhythm")
 
 
 def _coded(problem: Problem) -> Problem:

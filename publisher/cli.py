@@ -37,7 +37,15 @@ from publisher.blocks import (
 )
 from publisher.build import FORMATS, Format, Rendered, build
 from publisher.characters import control_message, first_control
-from publisher.config import ISSUES_FOLDER, PdfVariant, Series, Site, load_site, read_site
+from publisher.config import (
+    BLOCKS_FOLDER,
+    ISSUES_FOLDER,
+    PdfVariant,
+    Series,
+    Site,
+    load_site,
+    read_site,
+)
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
 from publisher.lock import LOCK_FILE
@@ -274,10 +282,11 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
     """Check issues for every problem, without building them.
 
     With no PATHS, checks the whole site: its settings, the block library and every issue.
-    A PATH is an issue's Markdown file or a series folder. Errors are what 'publisher
-    build' refuses to build, images without a description among them; warnings are what
-    readers would mind: skipped heading levels, links that say "click here" or lead nowhere, a
-    date out of the series' rhythm, draft notes in a published issue, and personal data
+    A PATH is an issue's Markdown file or a series folder (issues/ for every series); any
+    other folder is a usage error. Errors are what 'publisher build' refuses to build, images
+    without a description among them; warnings are what readers would mind: skipped heading
+    levels, links that say "click here" or lead nowhere, a date out of the series' rhythm or
+    before the issue numbered before it, draft notes in a published issue, and personal data
     (personal email addresses and mobile numbers, dates of birth, names on the deny-list).
 
     Each problem is one line, 'file:line:column: error|warning: message [code]'. Silence a
@@ -295,6 +304,10 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
 
     started = time.perf_counter()
     names = read_deny_list(deny_list)
+    # A folder of the site that is no series is told what to give first; then any path
+    # outside the site's issues/ (another site's) is told so.
+    _refuse_folders_of_no_series([path if path.exists() else site_root / path
+                                  for path in paths], site_root, paths)
     found = [_existing_path(path, site_root, "PATHS") for path in paths]
     _repair_interrupted(site_root)
     report = check_site(site_root, found or None, names)
@@ -313,6 +326,38 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
             click.echo(summary, err=bool(report.problems))
     if report.errors or (strict and report.warnings):
         raise click.exceptions.Exit(1)
+
+
+def _refuse_folders_of_no_series(found: list[Path], site_root: Path,
+                                 given: tuple[Path, ...]) -> None:
+    """A usage error for a folder given to check that holds no issues of its own and is not
+    in the site's issues/ folder (the site's folder, blocks/, an empty folder): say what to
+    give instead, with the site's series folders. The issues/ folder itself is every
+    series; a folder inside it is reported by the check, as an unknown series or a
+    subfolder of one."""
+    folders = [(path, shown) for path, shown in zip(found, given, strict=True) if path.is_dir()]
+    if not folders:
+        return
+    try:
+        site, _ = read_site(site_root)
+    except (ContentError, PublisherError):
+        return  # the check says what is wrong with the site itself
+    issues = site.issues_folder.resolve()
+    for path, shown in folders:
+        resolved = path.resolve()
+        if resolved == issues or resolved.is_relative_to(issues) or \
+                not resolved.is_relative_to(site.root.resolve()):
+            continue  # every series; or not this site's, which _existing_path says
+        what = ("is the site's folder, not" if resolved == site.root.resolve() else
+                "is the block library, not" if resolved == (site.root / BLOCKS_FOLDER).resolve()
+                else "is an empty folder, not" if not any(resolved.iterdir()) else "is not")
+        series = [site.shown(one.folder) for one in site.series.values()]
+        listed = (f"a series folder ({' or '.join(sorted(series))})" if series else
+                  "a series folder (there is none yet: add issues/<series>/series.yml)")
+        raise click.BadParameter(
+            f"{str(shown)!r} {what} a series folder; give {listed} or an issue's "
+            ".md file, or no PATHS to check the whole site, blocks included",
+            param_hint="PATHS")
 
 
 def _styled(problem: Problem) -> str:

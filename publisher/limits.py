@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.errors import Problem
+from publisher.listnesting import nest_lists
 
 KB = 1024
 MB = 1024 * KB
@@ -93,7 +94,9 @@ YAML_TOO_DEEP = (f"lists and keys are nested more than {MAX_YAML_DEPTH} deep her
 
 # Nesting in Markdown: counted on each line from the markers that open quotations and list
 # items, as Python-Markdown reads them (a nested item is indented 4 spaces under its parent),
-# and in raw HTML from the elements left open.
+# on the lines as the renderer gives them to it: with lists indented 2 or 3 spaces a level
+# re-indented to 4 (publisher.listnesting.nest_lists); and in raw HTML from the elements left
+# open.
 
 _LIST_MARKER = re.compile(r"(?:[*+-]|\d+\.) +")
 _RULE = re.compile(r" {0,3}(?:(?:- *){3,}|(?:\* *){3,}|(?:_ *){3,})$")
@@ -180,7 +183,7 @@ def nesting_problems(text: str, shown: str, first_line: int) -> list[Problem]:
     in Markdown `text` that starts on line `first_line` of `shown`: one problem for each,
     at its deepest line."""
     markdown = _Deepest()
-    for index, line in enumerate(text.split("\n")):
+    for index, line in enumerate(nest_lists(text.expandtabs(4).split("\n"))):
         markdown.consider(index + 1, *markdown_containers(line))
     html = _HtmlNesting()
     if "<" in text:

@@ -19,20 +19,23 @@ import re
 import xml.etree.ElementTree as etree
 from collections import deque
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass
 from typing import Any
 
 import markdown
 from markdown.blockprocessors import BlockProcessor
 from markdown.extensions import Extension
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 from markdown.extensions.toc import slugify_unicode
 from markdown.inlinepatterns import AUTOMAIL_RE, HTML_RE, HtmlInlineProcessor, InlineProcessor
-from markdown.preprocessors import HtmlBlockPreprocessor
+from markdown.preprocessors import HtmlBlockPreprocessor, Preprocessor
 from markdown.treeprocessors import InlineProcessor as MarkdownInlineProcessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
 from publisher.components import ComponentsExtension
+from publisher.listnesting import nest_lists
 from publisher.sanitise import (
     ALLOWED_TAGS,
     URL_ATTRIBUTES,
@@ -48,15 +51,6 @@ from publisher.sanitise import (
 ARTICLE_TAG = "h2"
 WEB_SCHEMES = ("http://", "https://")
 FRAGMENT_EXTENSIONS = ["tables", "attr_list", "sane_lists", "smarty"]
-#: The link from a footnote back to where it is referred to. Python-Markdown's own is '↩'
-#: (U+21A9), which neither house font has, so every issue with a footnote was warned of a
-#: character its writer never typed; words are in every font, and a screen reader says
-#: them as they are (the title says which footnote). Print hides it: paper cannot be
-#: clicked (styles/print.css).
-FOOTNOTES = {"BACKLINK_TEXT": "Back to text",
-             "BACKLINK_TITLE": "Back to where footnote {} is referred to in the text"}
-
-
 @dataclass(frozen=True)
 class Section:
     """An article of the issue: the id of its heading and the heading's text."""
@@ -90,9 +84,8 @@ def render_markdown(text: str, blocks: Sequence[EmbeddedBlock] = ()) -> Rendered
     converter = markdown.Markdown(
         extensions=[*FRAGMENT_EXTENSIONS, "footnotes", "toc", LinearInlineExtension(),
                     ComponentsExtension(), SafeHtmlExtension(), LinkExtension(),
-                    TableExtension(), articles],
-        extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode},
-                           "footnotes": FOOTNOTES},
+                    TableExtension(), NestedListExtension(), FootnoteExtension(), articles],
+        extension_configs={"toc": {"baselevel": 2, "slugify": slugify_unicode}},
         output_format="html",
     )
     html = converter.convert(text)
@@ -124,8 +117,24 @@ def render_inline(text: str) -> str:
 def _fragment_converter() -> markdown.Markdown:
     return markdown.Markdown(extensions=[*FRAGMENT_EXTENSIONS, LinearInlineExtension(),
                                          ComponentsExtension(), SafeHtmlExtension(),
-                                         LinkExtension(), TableExtension()],
+                                         LinkExtension(), TableExtension(),
+                                         NestedListExtension()],
                              output_format="html")
+
+
+class NestedListExtension(Extension):
+    """Lists nested as writers indent them: by 2 spaces (or 3, after `1. `), as Word, most
+    Markdown editors and CommonMark do, as well as by Python-Markdown's 4."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 15: after tabs are spaces (30) and raw HTML blocks are stashed (20), so
+        # the lines of HTML are left alone.
+        md.preprocessors.register(NestedLists(md), "nested_lists", 15)
+
+
+class NestedLists(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return nest_lists(lines)
 
 
 class LinearInlineExtension(Extension):
@@ -313,6 +322,169 @@ class TableExtension(Extension):
         md.treeprocessors.register(TableHeaders(md), "table_headers", 2)
 
 
+class FootnoteExtension(Extension):
+    """Footnotes at the foot of the printed page, and a list of notes on screen.
+
+    Python-Markdown's footnotes extension gives each reference (`text[^1]`) a superscript
+    link and lists the notes at the end of the body, each with a back-arrow. That list
+    suits a screen; on paper a note belongs at the foot of the page that cites it, which
+    WeasyPrint lays out (CSS `float: footnote`) from an element standing where the note is
+    cited. So `PrintedNotes` gives each note a copy at its first reference, shown in print
+    only, and makes the list a headed section of notes for the screen only (print.css and
+    base.css do the showing and hiding)."""
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # Priority 4.5: after the footnotes extension has made its list and its duplicate
+        # back-links (15), the inline patterns have run (20), SafeElements (7), which would
+        # remove the copies as hidden text, and the table of contents (5), so the "Notes"
+        # heading is no article; before the articles' sections (4), which keep the notes
+        # out of the last article, and the printable addresses (3), which the copies' links
+        # get too.
+        md.treeprocessors.register(PrintedNotes(md), "printed_notes", 4.5)
+
+
+#: The class of the section listing the notes on screen, and its heading.
+ENDNOTES_CLASS = "footnotes"
+ENDNOTES_HEADING = "Notes"
+#: An id no other can take: a heading's has no colon (see slugify_unicode), and a note's
+#: starts with "fn".
+ENDNOTES_HEADING_ID = "notes:heading"
+#: Elements that cannot stand inside a paragraph, which a note's copy writes as spans.
+_BLOCK_TAGS = frozenset({"p", "div", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre",
+                         "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+                         "figure", "figcaption", "section", "aside", "h1", "h2", "h3", "h4",
+                         "h5", "h6", "hr"})
+
+
+class PrintedNotes(Treeprocessor):
+    """Each footnote twice: in the list of notes for the screen, and copied into the text
+    right after its first reference, for print.
+
+    On screen, the reference is a link named "Note 1" to the note in a section headed
+    "Notes" (an `h2` in the page's outline, `role="doc-endnotes"`), and each note has a
+    text link back ("Back to the text", named "Back to the text of note 1": the house fonts
+    have no back-arrow). The copies are `hidden`, so a screen reader, or a browser without
+    the stylesheets, meets each note once.
+
+    In print, the list is hidden and each copy (`<span class="footnote-print">`) floats to
+    the foot of its page, holding the note's links and emphasis. In the PDF's tags the copy
+    is a `Note` (asked for by `data-pdf-tag`, with its id as the Note's ID, as PDF/UA-1
+    wants), and the reference stays a `Link` to it: a print-only link (`footnote-print-ref`)
+    to the copy's id, beside the screen's link to the list. The Note does not follow the
+    reference in reading order: WeasyPrint tags each page's body and then its footnote
+    area, so a Note comes after the page's text; the Link lets a reader go to it and, with
+    the note's number, say which text it belongs to, as PDF/UA allows for notes.
+    """
+
+    def run(self, root: etree.Element) -> None:
+        holder = next((element for element in root.iter("div")
+                       if element.get("class") == "footnote"), None)
+        notes = holder.find("ol") if holder is not None else None
+        if holder is None or notes is None:
+            return
+        copies: dict[str, tuple[int, etree.Element | None]] = {}
+        for number, item in enumerate(notes, start=1):
+            copies[item.get("id", "")] = (number, _printed_note(item, number))
+            _name_back_links(item, number)
+        in_notes = set(holder.iter())
+        for parent in list(root.iter()):
+            if parent in in_notes:
+                continue
+            for child in list(parent):
+                link = child.find("a") if child.tag == "sup" else None
+                if link is None or link.get("class") != "footnote-ref":
+                    continue
+                target = link.get("href", "").removeprefix("#")
+                if target in copies:
+                    number, copy = copies[target]
+                    _printed_reference(parent, child, link, number, copy)
+                    copies[target] = (number, None)  # a note is printed once
+        _endnotes_section(holder, notes)
+
+
+def _printed_note(item: etree.Element, number: int) -> etree.Element:
+    """A copy of the note in list item `item`, for print: a span holding its text, links
+    and emphasis, without its back-links, ids and block elements (a span stands in a
+    paragraph; a second paragraph is a block span of its own)."""
+    note_id = item.get("id", "").replace("fn", "fnp", 1)
+    copy = etree.Element("span", {"class": "footnote-print", "id": note_id,
+                                  "data-note": str(number), "data-pdf-tag": "Note",
+                                  "hidden": "hidden"})
+    parts = [_inline_copy(part) for part in item]
+    parts = [part for part in parts if "".join(part.itertext()).strip() or len(part)]
+    if len(parts) == 1:
+        copy.text, copy[:] = parts[0].text, list(parts[0])
+    else:
+        for part in parts:
+            part.set("class", "footnote-print__part")
+            copy.append(part)
+    return copy
+
+
+def _inline_copy(element: etree.Element) -> etree.Element:
+    """A deep copy of `element` fit to stand in a paragraph: block elements become spans,
+    back-links go, a reference to another note becomes its plain number, and ids go (the
+    list keeps them)."""
+    duplicate = deepcopy(element)
+    for parent in list(duplicate.iter()):
+        for child in list(parent):
+            if child.tag == "a" and child.get("class") == "footnote-backref":
+                _remove_element(parent, child)
+    for node in duplicate.iter():
+        node.text = (node.text or "").replace(NBSP_PLACEHOLDER, "") or None
+        node.tail = (node.tail or "").replace(NBSP_PLACEHOLDER, "") or None
+        node.attrib.pop("id", None)
+        if node.tag in _BLOCK_TAGS or (node.tag == "a" and
+                                       node.get("class") == "footnote-ref"):
+            node.tag = "span"
+            node.attrib.clear()
+    duplicate.tail = None
+    return duplicate
+
+
+def _name_back_links(item: etree.Element, number: int) -> None:
+    """The back-links of note `number` in words: the house fonts have no back-arrow, and a
+    screen reader says which note each one leaves."""
+    links = [link for link in item.iter("a") if link.get("class") == "footnote-backref"]
+    for count, link in enumerate(links, start=1):
+        link.attrib.pop("title", None)
+        link.set("role", "doc-backlink")
+        if count == 1:
+            link.text = "Back to the text"
+            link.set("aria-label", f"Back to the text of note {number}")
+        else:  # a note cited more than once has a link back to each reference
+            links[count - 2].tail = " "
+            link.text = f"Back to reference {count}"
+            link.set("aria-label", f"Back to reference {count} of note {number}")
+
+
+def _printed_reference(parent: etree.Element, sup: etree.Element, link: etree.Element,
+                       number: int, copy: etree.Element | None) -> None:
+    """The reference `sup` (in `parent`): named for the screen, with a print-only link to
+    the note's copy, and the copy itself after its first reference."""
+    link.set("aria-label", f"Note {number}")
+    link.set("role", "doc-noteref")
+    target = link.get("href", "").replace("#fn", "#fnp", 1)
+    printed = etree.SubElement(sup, "a", {"class": "footnote-print-ref", "href": target,
+                                          "aria-label": f"Note {number}", "hidden": "hidden"})
+    printed.text = link.text
+    if copy is not None:
+        copy.tail, sup.tail = sup.tail, None
+        parent.insert(list(parent).index(sup) + 1, copy)
+
+
+def _endnotes_section(holder: etree.Element, notes: etree.Element) -> None:
+    """The footnotes extension's list of notes as a section headed "Notes"."""
+    holder.tag = "section"
+    holder.attrib.clear()
+    holder.attrib.update({"class": ENDNOTES_CLASS, "role": "doc-endnotes",
+                          "aria-labelledby": ENDNOTES_HEADING_ID})
+    heading = etree.Element("h2", {"id": ENDNOTES_HEADING_ID})
+    heading.text = ENDNOTES_HEADING
+    heading.tail = "\n"
+    holder[:] = [heading, notes]
+
+
 class ArticleExtension(Extension):
     """Sections per article, embedded blocks, and the list of articles in reading order."""
 
@@ -411,7 +583,7 @@ class ArticleSections(Treeprocessor):
             if embedded is not None and embedded.anchor:
                 section = None  # a block with its own heading is an article of its own
                 self.sections.append(Section(embedded.anchor, embedded.title or ""))
-            elif child.tag == "div" and child.get("class") == "footnote":
+            elif child.tag == "section" and child.get("class") == ENDNOTES_CLASS:
                 section = None
             if section is None:
                 kept.append(child)

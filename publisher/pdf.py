@@ -12,6 +12,7 @@ import contextlib
 import datetime
 import functools
 import logging
+import math
 import os
 import re
 import urllib.request
@@ -24,11 +25,15 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+import pydyf
 import weasyprint.pdf
 import weasyprint.pdf.tags
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
+from weasyprint.formatting_structure.build import create_anonymous_boxes
+from weasyprint.layout import LayoutContext
 from weasyprint.layout.absolute import AbsolutePlaceholder
+from weasyprint.layout.block import block_level_layout
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
 from publisher.config import PdfVariant
@@ -218,10 +223,25 @@ def _structure_without_decorative(box: Any, *args: Any) -> Iterator[Any]:
     if _decorative(box):
         return
     asked = _asked_tag(box)
+    _name_link(box)
     for element in _build_box_tree(box, *args):
         if asked is not None:
             element["S"] = f"/{asked}"
+            if asked == "Note" and box.element.get("id"):
+                # PDF/UA-1 (7.9) wants each Note to have an ID; the element's own is
+                # unique in the page, and WeasyPrint never splits a footnote over pages.
+                element["ID"] = pydyf.String(box.element.get("id"))
         yield element
+
+
+def _name_link(box: Any) -> None:
+    """A link's description for screen readers (its annotation's Contents, which PDF/UA
+    asks for) is its `aria-label` where it has one: "Note 1" for a footnote's reference,
+    rather than the address WeasyPrint gives every link, here the note's id."""
+    annotation = getattr(box, "link_annotation", None)
+    element = getattr(box, "element", None)
+    if annotation is not None and element is not None and element.get("aria-label"):
+        annotation["Contents"] = pydyf.String(element.get("aria-label"))
 
 
 def _asked_tag(box: Any) -> str | None:
@@ -233,12 +253,46 @@ def _asked_tag(box: Any) -> str | None:
     element = getattr(box, "element", None)
     if element is None or type(box).__name__.startswith("Anonymous"):
         return None
+    if "::" in (getattr(box, "element_tag", None) or ""):
+        return None  # a pseudo-element (a footnote's call or marker) is not the element
     asked = element.get("data-pdf-tag")
     return asked if asked in PDF_TAGS else None
 
 
 weasyprint.pdf.Stream = _Stream
 weasyprint.pdf.tags._build_box_tree = _structure_without_decorative
+
+
+def _update_footnote_area(self: LayoutContext) -> bool:
+    """`LayoutContext._update_footnote_area` of WeasyPrint 70, comparing the bottoms with
+    `LayoutContext.overflows`, as the rest of its layout does.
+
+    WeasyPrint 70 compares the bottom of the footnote area's last note with the area's own
+    bottom exactly, and the two, reached by adding the same lengths in another order, differ
+    in the last bit of a float: a note that fits is taken to overflow, and is moved to the
+    next page, away from its reference (Kozea/WeasyPrint#2502). Only pages with footnotes
+    are laid out differently. Returns whether the notes overflow the area.
+    """
+    area = self.current_footnote_area
+    if area.height != "auto" and not self.in_column:
+        self.page_bottom += area.margin_height()
+    area.children = self.current_page_footnotes
+    if not area.children:
+        area.height = 0
+        if not self.in_column:
+            self.page_bottom -= area.margin_height()
+        return False
+    laid = block_level_layout(self, create_anonymous_boxes(area.deepcopy()), -math.inf,
+                              None, area.page)[0]
+    area.height = laid.height
+    if not self.in_column:
+        self.page_bottom -= laid.margin_height()
+    last = laid.children[-1]
+    return bool(self.overflows(laid.position_y + laid.margin_height() - laid.margin_bottom,
+                               last.position_y + last.margin_height() - last.margin_bottom))
+
+
+LayoutContext._update_footnote_area = _update_footnote_area
 
 
 @contextmanager

@@ -103,6 +103,9 @@ VERIFY = ("verify",)
 #: Where a damaged lock goes wrong, in words, and what to do about it.
 LOCKED = "archive-lock.json: cannot be read: issues > {issue} > editions > 1"
 RESTORE = "restore it from version control, where it is tracked (git checkout -- archive-lock.json)"
+#: Issue 8 of the fixture's series, dated two years before its Issue 7.
+EARLIER = "issues/bulletin/2022-03-issue-8.md"
+EARLIER_ISSUE = HEAD.replace("number: 7", "number: 8").replace("2024-03-01", "2022-03-01") + "\nText.\n"
 CASES: list[Case] = [
     # Front matter
     Case("a front matter key misspelt", front("sumary: oops\n"), BUILD, 1,
@@ -377,6 +380,22 @@ CASES: list[Case] = [
           "issues/other/series.yml": "title: Other\nkind: briefing\ncadence: occasional\nstyle: briefing\nmasthead: News\norganisation:\n  name: Rutland board\n  accessibility:\n    email: office@rutland.example.gov.uk\n"}, BUILD, 1,
          "issues/other/series.yml:6: organisation: its accessibility statement would be accessibility-rutland-board.html, as would that of the board of issues/bulletin/series.yml, whose name, website or accessibility contact differ; give the two series the same details if they are one board's (or, if they are two boards', names that differ in more than capitals and punctuation)"),
     Case("a site logo description without a logo", {"site.yml": "+logo_description: The board's crest\n"}, BUILD, 1, "site.yml:3: logo_description: describes a logo, and there is none here; add 'logo:' (an image file in styles/) or remove logo_description"),
+    # Issue 16: footnotes, lists and checks
+    Case("an issue dated before the issue numbered before it", {EARLIER: EARLIER_ISSUE}, ("check",), 0,
+         f"{EARLIER}:4:1: warning: date: Issue 8 is dated March 2022, before Issue 7 (March 2024, {ISSUE}), though its number comes after; correct this date, Issue 7's date, or the numbers [issue-order]",
+         stream="stdout", nothing_written=False),
+    Case("building an issue dated before the issue numbered before it", {EARLIER: EARLIER_ISSUE}, ("build", "--format", "html"), 0,
+         f"{EARLIER}:4:1: warning: date: Issue 8 is dated March 2022, before Issue 7 (March 2024, {ISSUE}), though its number comes after; correct this date, Issue 7's date, or the numbers [issue-order]",
+         nothing_written=False),
+    Case("the issue-order code misspelt", front("silence: [issue-ordr]\n"), ("check",), 1,
+         "{issue}:2:1: error: silence: 'issue-ordr' is not the code of a warning; did you mean 'issue-order'? [silence]",
+         stream="stdout"),
+    Case("checking the block library", {}, ("check", "blocks"), 2,
+         "Error: Invalid value for PATHS: 'blocks' is the block library, not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
+    Case("checking the site's folder", {}, ("check", "."), 2,
+         "Error: Invalid value for PATHS: '.' is the site's folder, not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
+    Case("checking a folder of other files", {"drafts/notes.txt": "Ideas for issue 8.\n"}, ("check", "drafts"), 2,
+         "Error: Invalid value for PATHS: 'drafts' is not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
 ]
 
 

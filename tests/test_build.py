@@ -147,7 +147,8 @@ def test_html_landmarks_and_sections(html):
     assert tags.count("h1") == 1
     sections = [attrs for tag, attrs in elements(html) if tag == "section"]
     assert [s["aria-labelledby"] for s in sections] == ["seeing-the-child", "contacts",
-                                                         "what-comes-next"]
+                                                         "what-comes-next", "notes:heading"]
+    assert sections[-1]["role"] == "doc-endnotes"  # the notes, after the last article
     assert sections[1]["class"] == "article panel"
     header = html[html.index("<header"):html.index("</header>")]
     for text in ("Practice Bulletin", "Issue 7", "March 2024",

@@ -159,6 +159,90 @@ def test_a_date_out_of_the_cadence(site, run):
            "Issue 7 (March 2024) Issue 8 is due in June 2024, not August 2024" in result.stdout
 
 
+def date_issue(site: Path, number: int, day: str, extra: str = "") -> Path:
+    """Issue `number` of the fixture's series (whose Issue 7 is of 2024-03-01), dated `day`."""
+    return write_issue(site, f"{day[:7]}-issue-{number}.md", HEAD.format(
+        status="published", extra=extra).replace("number: 8", f"number: {number}")
+        .replace("2024-06-01", day) + "\nText.\n")
+
+
+def test_an_issue_dated_before_the_one_numbered_before_it(site, run):
+    date_issue(site, 8, "2022-03-01")  # two years before Issue 7
+    result = run("check", "--format", "json", cwd=site)
+    [problem] = json.loads(result.stdout)["problems"]
+    assert (problem["path"], problem["line"], problem["column"], problem["code"]) == (
+        "issues/bulletin/2022-03-issue-8.md", 4, 1, "issue-order")
+    assert problem["message"] == (
+        "date: Issue 8 is dated March 2022, before Issue 7 (March 2024, "
+        "issues/bulletin/2024-03-issue-7.md), though its number comes after; correct this "
+        "date, Issue 7's date, or the numbers")
+    assert result.exit_code == 0
+
+
+def test_numbers_out_of_order_with_the_dates_are_told_once_on_the_later_number(site, run):
+    """Issue 9 dated between Issues 7 and 8: Issue 9 is out of order with Issue 8, and is
+    not also told that a quarterly is due in September (date-cadence), which assumes the
+    order is right."""
+    date_issue(site, 8, "2024-06-01")
+    date_issue(site, 9, "2024-05-01")
+    result = run("check", "--format", "json", cwd=site)
+    found = [(p["path"], p["code"], p["message"].split(",")[0])
+             for p in json.loads(result.stdout)["problems"]]
+    assert found == [("issues/bulletin/2024-05-issue-9.md", "issue-order",
+                      "date: Issue 9 is dated May 2024")]
+
+
+def test_issues_of_the_same_month_out_of_order_name_their_days(site, run):
+    date_issue(site, 8, "2024-03-01")  # the same day as Issue 7: not out of order
+    assert "issue-order" not in run("check", cwd=site).stdout
+    date_issue(site, 9, "2024-02-28", extra="silence: [date-cadence]\n").rename(
+        site / "issues/bulletin/2024-03-issue-9.md")
+    issue = site / "issues/bulletin/2024-03-issue-9.md"
+    issue.write_text(issue.read_text().replace("2024-02-28", "2024-02-29"))
+    (site / "issues/bulletin/2024-03-issue-8.md").write_text(
+        issue.read_text().replace("number: 9", "number: 8").replace("2024-02-29", "2024-03-20"))
+    result = run("check", cwd=site)
+    assert "date: Issue 8 is dated 20 March 2024" not in result.stdout
+    assert "date: Issue 9 is dated February 2024, before Issue 8 (March 2024, " \
+        in result.stdout
+    issue.write_text(issue.read_text().replace("2024-02-29", "2024-03-10"))
+    assert "date: Issue 9 is dated 10 March 2024, before Issue 8 (20 March 2024, " \
+        in run("check", cwd=site).stdout
+
+
+def test_issue_order_is_silenced_per_issue_and_per_site(site, run):
+    issue = date_issue(site, 8, "2022-03-01", extra="silence: [issue-order]\n")
+    assert "issue-order" not in run("check", cwd=site).stdout
+    issue.unlink()
+    date_issue(site, 8, "2022-03-01")
+    settings = site / "site.yml"
+    settings.write_text(settings.read_text() + "silence: [issue-order]\n")
+    result = run("check", cwd=site)
+    assert result.stdout == "No problems found in 2 issues.\n"
+
+
+@pytest.mark.parametrize("folder, what", [
+    ("blocks", "'blocks' is the block library, not"),
+    (".", "'.' is the site's folder, not"),
+    ("empty", "'empty' is an empty folder, not"),
+    ("templates", "'templates' is not"),
+])
+def test_check_given_a_folder_of_no_series_says_what_to_give(site, run, folder, what):
+    (site / "empty").mkdir()
+    result = run("check", folder, cwd=site)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: Invalid value for PATHS: {what} a series folder; give a series folder "
+        "(issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, "
+        "blocks included")
+
+
+def test_check_given_the_issues_folder_checks_every_series(site, run):
+    result = run("check", "issues", cwd=site)
+    assert result.exit_code == 0
+    assert result.stdout == "No problems found in 1 issue.\n"
+
+
 def test_duplicate_numbers_are_errors(site, run):
     write_issue(site, "2024-09-issue-7.md", HEAD.format(status="draft", extra="")
                 .replace("number: 8", "number: 7").replace("2024-06-01", "2024-09-01"))

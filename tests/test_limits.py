@@ -21,6 +21,7 @@ from publisher.limits import (
     MAX_YAML_BYTES,
     layout_size,
     markdown_containers,
+    nesting_problems,
     size_in_words,
 )
 
@@ -54,6 +55,7 @@ def png_header(width: int, height: int) -> bytes:
 
 QUOTES_45 = "> " * 45 + "Deep.\n"
 LISTS_45 = "".join("    " * level + f"- item {level}\n" for level in range(45))
+LISTS_12_BY_2 = "".join("  " * level + f"- item {level}\n" for level in range(12))
 DIVS_45 = "<div>" * 45 + "Deep." + "</div>" * 45 + "\n"
 
 
@@ -64,6 +66,13 @@ DIVS_45 = "<div>" * 45 + "Deep." + "</div>" * 45 + "\n"
     (LISTS_45,
      f"{ISSUE}:{BODY + 44}: lists nested 45 deep, one inside another; publisher allows at "
      "most 10; indent the deepest items less"),
+    (LISTS_12_BY_2,  # 2 spaces nest as 4 do, and count as deep
+     f"{ISSUE}:{BODY + 11}: lists nested 12 deep, one inside another; publisher allows at "
+     "most 10; indent the deepest items less"),
+    ("> Quoted:\n>\n" + "".join("> " + "  " * level + f"1. item {level}\n"
+                                  for level in range(10)),
+     f"{ISSUE}:{BODY + 11}: quotes and lists nested 11 deep, one inside another; publisher "
+     "allows at most 10; use fewer '>', or indent the items less"),
     ("- > - > - > - > - > - > Deep.\n",
      f"{ISSUE}:{BODY}: quotes and lists nested 12 deep, one inside another; publisher "
      "allows at most 10; use fewer '>', or indent the items less"),
@@ -74,7 +83,8 @@ DIVS_45 = "<div>" * 45 + "Deep." + "</div>" * 45 + "\n"
     ("".join(f"{'  ' * level}<blockquote>\n" for level in range(12)) + "Deep.\n",
      f"{ISSUE}:{BODY + 11}: quotes nested 12 deep, one inside another; publisher allows at "
      "most 10; use fewer '>' at the start of the line"),
-], ids=["quotes", "lists", "quotes and lists", "html", "html quotes"])
+], ids=["quotes", "lists", "lists by 2", "lists by 2 in a quote", "quotes and lists", "html",
+        "html quotes"])
 @pytest.mark.parametrize("command", ["build", "check"])
 def test_nesting_too_deep_is_an_error_with_its_line(site, run, body, message, command):
     write_issue(site, "2024-06-issue-8.md", HEAD + "\n" + body)
@@ -129,6 +139,18 @@ def test_nesting_at_the_cap_is_laid_out(site, run):
 ])
 def test_markdown_containers_are_counted_as_python_markdown_reads_them(line, depth):
     assert markdown_containers(line) == depth
+
+
+@pytest.mark.parametrize("step", ["  ", "   ", "    "])
+def test_lists_at_the_cap_pass_and_one_deeper_fails_whatever_the_indentation(step):
+    """The nesting count follows the renderer: 2, 3 or 4 spaces make a level."""
+    def lists(depth: int) -> str:
+        return "".join(step * level + f"- item {level}\n" for level in range(depth))
+
+    assert nesting_problems(lists(MAX_NESTING), ISSUE, 1) == []
+    [problem] = nesting_problems(lists(MAX_NESTING + 1), ISSUE, 1)
+    assert (problem.line, problem.message.split(";")[0]) == (
+        MAX_NESTING + 1, f"lists nested {MAX_NESTING + 1} deep, one inside another")
 
 
 def test_a_long_horizontal_rule_and_unclosed_tags_are_not_nesting(site, run):

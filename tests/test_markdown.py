@@ -3,6 +3,8 @@ raw HTML cleaned, and the HTML of placed blocks kept as our templates made it.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from publisher.markdown import EmbeddedBlock, Section, render_fragment, render_markdown
@@ -64,7 +66,65 @@ def test_table_header_cells_have_column_scope():
 
 def test_footnotes_stay_outside_the_last_article():
     body = render_markdown("# One\n\nText[^1].\n\n[^1]: A note.\n")
-    assert body.html.index("</section>") < body.html.index('<div class="footnote">')
+    notes = body.html.index('<section aria-labelledby="notes:heading"')
+    assert body.html.index("</section>") < notes
+    assert body.sections == [Section("one", "One")]  # the notes are no article
+
+
+NOTES = ("# One\n\nSeen[^a] and heard[^b], seen again[^a].\n\n"
+         "[^a]: From *the audit* of [40 cases](https://example.org/audit).\n"
+         "[^b]: A second note.\n\n    Its second paragraph.\n")
+
+
+def test_a_footnote_reference_is_named_and_followed_by_the_note_for_print():
+    html = render_markdown(NOTES).html
+    assert ('Seen<sup id="fnref:a"><a aria-label="Note 1" class="footnote-ref" href="#fn:a" '
+            'role="doc-noteref">1</a><a aria-label="Note 1" class="footnote-print-ref" hidden '
+            'href="#fnp:a">1</a></sup><span class="footnote-print" data-note="1" '
+            'data-pdf-tag="Note" hidden id="fnp:a">From <em>the audit</em> of <a '
+            'data-print-href="https://example.org/audit" href="https://example.org/audit">40 '
+            "cases</a>.</span> and heard") in html
+    # A note of several paragraphs is printed as several block spans, each in the note.
+    assert ('<span class="footnote-print" data-note="2" data-pdf-tag="Note" hidden '
+            'id="fnp:b"><span class="footnote-print__part">A second note.</span><span '
+            'class="footnote-print__part">Its second paragraph.</span></span>') in html
+    # A note cited twice is printed once; its second reference links to the same copy.
+    assert html.count('class="footnote-print"') == 2
+    assert ('seen again<sup id="fnref2:a"><a aria-label="Note 1" class="footnote-ref" '
+            'href="#fn:a" role="doc-noteref">1</a><a aria-label="Note 1" '
+            'class="footnote-print-ref" hidden href="#fnp:a">1</a></sup>.') in html
+
+
+def test_the_notes_are_listed_under_a_heading_with_back_links_in_words():
+    html = render_markdown(NOTES).html
+    notes = html[html.index('<section aria-labelledby="notes:heading"'):]
+    assert notes.startswith('<section aria-labelledby="notes:heading" class="footnotes" '
+                            'role="doc-endnotes">\n<h2 id="notes:heading">Notes</h2>\n<ol>\n'
+                            '<li id="fn:a">')
+    assert ('<a aria-label="Back to the text of note 1" class="footnote-backref" '
+            'href="#fnref:a" role="doc-backlink">Back to the text</a> <a aria-label="Back to '
+            'reference 2 of note 1" class="footnote-backref" href="#fnref2:a" '
+            'role="doc-backlink">Back to reference 2</a>') in notes
+    assert ('<a aria-label="Back to the text of note 2" class="footnote-backref" '
+            'href="#fnref:b" role="doc-backlink">Back to the text</a>') in notes
+    assert "&#8617;" not in html and "\u21a9" not in html and "title=" not in html
+    assert "<hr" not in notes
+
+
+def test_the_words_of_the_notes_are_in_the_house_fonts():
+    """The heading, back-links and names the notes add are drawn in Source Sans 3 and
+    Source Serif 4 (the heading's), with no character a system font would have to draw."""
+    from fontTools.ttLib import TTFont
+
+    from conftest import PROJECT
+
+    fonts = PROJECT / "styles" / "fonts"
+    for path, words in ((fonts / "source-sans-3/SourceSans3-Regular.ttf",
+                         "Back to the text of note 1 Back to reference 2\u00a0Note 1. "),
+                        (fonts / "source-serif-4/SourceSerif4-Semibold.ttf", "Notes")):
+        with TTFont(path) as font:
+            cmap = font.getBestCmap()
+        assert [c for c in words if ord(c) not in cmap] == [], path.name
 
 
 def test_a_table_stands_in_a_region_that_can_scroll_sideways():
@@ -209,3 +269,85 @@ def test_the_linear_inline_processor_renders_as_python_markdown_does(monkeypatch
     assert linear.html == stock.html
     assert "<em>" in linear.html and "&ldquo;" in linear.html
 
+
+
+# Lists nested as writers indent them (NestedListExtension)
+
+NESTED = ("<ul>\n<li>Seen<ul>\n<li>at home<ul>\n<li>in the bedroom</li>\n</ul>\n</li>\n"
+          "<li>at school</li>\n</ul>\n</li>\n<li>Heard</li>\n</ul>")
+
+
+@pytest.mark.parametrize("step", ["  ", "   ", "    "], ids=["2 spaces", "3", "4"])
+def test_a_nested_list_nests_whatever_its_indentation(step):
+    text = (f"- Seen\n{step}- at home\n{step * 2}- in the bedroom\n{step}- at school\n"
+            "- Heard\n")
+    assert render_markdown(text).html == NESTED
+    assert render_fragment(text) == NESTED  # a block's Markdown field, the same
+
+
+def test_mixed_indentation_nests_by_where_each_item_stands():
+    text = "- Seen\n    - at home\n      - in the bedroom\n  - at school\n- Heard\n"
+    assert render_markdown(text).html == NESTED
+
+
+def test_ordered_lists_nest_by_2_or_3_spaces():
+    expected = ("<ol>\n<li>Ask<ol>\n<li>the child</li>\n</ol>\n</li>\n<li>Record<ul>\n"
+                "<li>what was said</li>\n</ul>\n</li>\n</ol>")
+    assert render_markdown("1. Ask\n   1. the child\n2. Record\n  - what was said\n"
+                           ).html == expected
+    assert render_markdown("1. Ask\n  1. the child\n2. Record\n    - what was said\n"
+                           ).html == expected
+
+
+def test_an_item_keeps_its_paragraphs_and_code_by_2_spaces():
+    html = render_markdown("- Seen\n\n  More about seeing.\n\n  - at home\n\n"
+                           "          code under it\n\n- Heard\n").html
+    assert html == ("<ul>\n<li>\n<p>Seen</p>\n<p>More about seeing.</p>\n<ul>\n<li>at home"
+                    "<pre><code>code under it\n</code></pre>\n</li>\n</ul>\n</li>\n<li>\n"
+                    "<p>Heard</p>\n</li>\n</ul>")
+
+
+def test_a_paragraph_indented_2_spaces_outside_a_list_is_no_code():
+    html = render_markdown("Intro.\n\n  An indented paragraph.\n\n- a list\n\nAfter.\n\n"
+                           "  Indented again.\n\n    Code, as ever.\n").html
+    assert html == ("<p>Intro.</p>\n<p>An indented paragraph.</p>\n<ul>\n<li>a list</li>\n"
+                    "</ul>\n<p>After.</p>\n<p>Indented again.</p>\n<pre><code>Code, as ever.\n"
+                    "</code></pre>")
+
+
+def test_a_list_in_a_quotation_nests_by_2_spaces():
+    html = render_markdown("> Ask:\n>\n> - Seen\n>   - at home\n> - Heard\n").html
+    assert html == ("<blockquote>\n<p>Ask:</p>\n<ul>\n<li>Seen<ul>\n<li>at home</li>\n"
+                    "</ul>\n</li>\n<li>Heard</li>\n</ul>\n</blockquote>")
+
+
+def test_a_block_placed_after_a_nested_list_is_placed():
+    made = '<aside class="block">Contacts</aside>'
+    body = render_markdown("- Seen\n  - at home\n\n[[duty-team]]\n\n  After, indented.\n",
+                           [EmbeddedBlock(line="[[duty-team]]", html=made)])
+    assert body.unplaced == []
+    assert body.html == ("<ul>\n<li>Seen<ul>\n<li>at home</li>\n</ul>\n</li>\n</ul>\n"
+                         f"{made}\n<p>After, indented.</p>")
+
+
+def test_nesting_changes_only_the_spaces_at_the_start_of_list_lines():
+    from publisher.markdown import nest_lists
+
+    lines = ["Intro.", "", "- a", "  - b", "  more of b", "", "   - c", "", "# Next",
+             "  not a list", "", "> 1. q", ">   2. r", "[[block]]"]
+    assert nest_lists(lines) == ["Intro.", "", "- a", "    - b", "    more of b", "",
+                                 "    - c", "", "# Next", "  not a list", "", "> 1. q",
+                                 ">     2. r", "[[block]]"]
+
+
+def test_a_note_named_notes_keeps_an_id_of_its_own():
+    html = render_markdown("Text[^notes].\n\n[^notes]: A note.\n").html
+    ids = re.findall(r' id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)) and "fn:notes" in ids and "notes:heading" in ids
+
+
+def test_a_list_right_after_a_placement_or_a_heading_nests_by_2_spaces():
+    made = '<aside class="block">Contacts</aside>'
+    body = render_markdown("[[duty-team]]\n- Seen\n  - at home\n\n## Part\n- Heard\n"
+                           "  - at school\n", [EmbeddedBlock(line="[[duty-team]]", html=made)])
+    assert body.html.count("<ul>") == 4

@@ -8,7 +8,6 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from publisher.markdown import FOOTNOTES
 
 from conftest import ISSUE_HEAD, PROJECT, copy_sample_archive, write_issue
 
@@ -118,17 +117,17 @@ def test_an_issue_with_a_footnote_builds_without_a_warning_or_a_back_link_in_pri
     assert result.exit_code == 0, result.output
     assert "warning" not in result.stderr, result.stderr
     html = (site / "output/bulletin/2024-06-issue-8.html").read_text(encoding="utf-8")
-    assert ('<a class="footnote-backref" href="#fnref:source" title="Back to where footnote 1 '
-            'is referred to in the text">Back to text</a>') in html
+    assert 'aria-label="Back to the text of note 1"' in html
+    assert ">Back to the text</a>" in html
     for pdf in ("2024-06-issue-8.pdf", "archival/2024-06-issue-8.pdf"):
         text = " ".join(page.extract_text() for page in
                         PdfReader(site / "output/bulletin" / pdf).pages)
         assert "Where the claim comes from." in text
-        assert "\u21a9" not in text and "Back to text" not in text
+        assert "\u21a9" not in text and "Back to the text" not in text
 
 
 def test_every_shipped_font_has_the_footnote_back_link():
-    label = FOOTNOTES["BACKLINK_TEXT"] + "\u00a0"  # the extension puts a no-break space before
+    label = "Back to the text" + "\u00a0"  # the extension puts a no-break space before
     for font in sorted((PROJECT / "styles/fonts").glob("*/*.ttf")):
         missing = set(label) - {chr(code) for code in TTFont(font).getBestCmap()}
         assert not missing, (font.name, missing)
