@@ -107,7 +107,7 @@ CASES: list[Case] = [
          {"issues/bulletin/series.yml": "+colours:\n  brand: purple\n"}, BUILD, 1, 'issues/bulletin/series.yml:7: colours > brand: \'purple\' is not a colour; write it as # and six hexadecimal digits, in quotes, e.g. "#14506e"'),
     Case("an unknown house style",
          {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
-          "cadence: quarterly\nstyle: glossy\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:4: style: 'glossy' is not a house style; the styles are: briefing, newsletter, newsletter-2019"),
+          "cadence: quarterly\nstyle: glossy\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:4: style: 'glossy' is not a house style; the styles are: briefing, newsletter, newsletter-2019, seven-minute"),
     Case("an unknown cadence",
          {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
           "cadence: fortnightly\nstyle: newsletter\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:3: cadence: 'fortnightly' is not one of the choices; use 'weekly', 'monthly', 'bimonthly', 'quarterly', 'termly', 'twice-yearly', 'yearly' or 'occasional'"),

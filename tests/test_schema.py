@@ -239,7 +239,7 @@ def test_the_front_matter_schema_helps_as_the_officer_types(schemas):
 def test_the_sample_settings_and_kinds_are_accepted(schemas):
     assert schema_accepts(schemas, "site.schema.json", (schemas / "site.yml").read_text())
     series = sorted(schemas.glob("issues/*/series.yml"))
-    assert len(series) == 2
+    assert len(series) == 3
     for path in series:
         assert schema_accepts(schemas, "series.schema.json", path.read_text()), path
     for path in sorted(schemas.glob("blocks/*/_kind.yml")):
