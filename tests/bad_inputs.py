@@ -62,6 +62,23 @@ def svg_image(body: str, name: str = "chart.svg") -> dict[str, str | bytes | Non
     return issue(f"\n![A chart]({name})\n") | {f"issues/bulletin/{name}": svg(body)}
 
 
+#: The fixture's series in the seven-minute style, whose issues may take two pages.
+SEVEN_MINUTE: dict[str, str | bytes | None] = {
+    "issues/bulletin/series.yml": "title: Practice Bulletin\nkind: briefing\ncadence: quarterly\n"
+                                  "style: seven-minute\nmasthead: News for practitioners\n"}
+
+
+def briefing(*boxes: tuple[str, int]) -> dict[str, str | bytes | None]:
+    """A draft seven-minute briefing with a box for each (heading, count of sentences)."""
+    sentence = "Practitioners saw the baby several times before the injury was found. "
+    body = "".join(f"\n# {heading}\n\n{(sentence * count).strip()}\n" for heading, count in boxes)
+    return SEVEN_MINUTE | {ISSUE: HEAD.replace("published", "draft") + body}
+
+
+#: Five boxes, the last of which does not fit on the second page.
+TOO_LONG = briefing(("What happened", 14), ("Why it matters", 14), ("What to do", 12),
+                    ("Questions to ask {.wide}", 8), ("Where to find more", 12))
+
 BUILD = ("build",)
 CASES: list[Case] = [
     # Front matter
@@ -255,6 +272,12 @@ CASES: list[Case] = [
     Case("an image cut short", issue("\n![A chart](chart.png)\n") | {"issues/bulletin/chart.png": tiny_png()[:-20]}, BUILD, 1, "{issue}:9: issues/bulletin/chart.png is damaged or cut short (its PNG data cannot be read to the end); save or export it again as PNG, JPEG or SVG"),
     Case("a file that is not an image", issue("\n![The minutes](minutes.html)\n") | {"issues/bulletin/minutes.html": "<p>The minutes.</p>\n"}, BUILD, 1, "{issue}:9: issues/bulletin/minutes.html is not an image publisher can use (a page shows PNG, JPEG, GIF, WebP and SVG images, named .png, .jpg, .jpeg, .gif, .webp or .svg); save or export it again as PNG, JPEG or SVG"),
     Case("silencing the bad-image error", front("silence: [bad-image]\n"), BUILD, 1, "{issue}:2: silence: 'bad-image' is an error, not a warning, and cannot be silenced: an image file the build refuses: not the image its name says, too big, outside the site, or an SVG with a script, an event handler, HTML or a reference outside the site"),
+    # Issue 16: the seven-minute style
+    Case("a seven-minute briefing that runs past its pages", TOO_LONG, BUILD, 0, "{issue}: warning: the box 'Where to find more' runs onto page 3, past the 2 pages its house style allows: the issue is about 89 mm (16 lines) too long; shorten it, or the boxes before it, by that much", nothing_written=False),
+    Case("publishing a seven-minute briefing that runs past its pages", TOO_LONG, ("publish", ISSUE), 1, "{issue}:1:1: warning: the box 'Where to find more' runs onto page 3, past the 2 pages its house style allows: the issue is about 89 mm (16 lines) too long; shorten it, or the boxes before it, by that much [overflow]"),
+    Case("a box of a seven-minute briefing taller than a page", briefing(("What happened", 60), ("Why it matters", 2)), BUILD, 0, "{issue}: warning: the box 'What happened' is taller than a page, so 363 mm (64 lines) of it is cut off at the foot of page 2; shorten it, or make it two boxes, each with a heading", nothing_written=False),
+    Case("a page budget that is not a number", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: two\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: 'two' is not a whole number; write it in figures, for example 3"),
+    Case("a page budget of no pages", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: 0\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: '0' is too small; it must be 1 or more"),
 ]
 
 

@@ -163,6 +163,29 @@ def test_every_style_keeps_text_readable(stylesheet):
     assert failures == []
 
 
+def test_every_box_of_the_seven_minute_style_keeps_its_text_readable():
+    """Each box has a tint and a band: body text and links (the brand's colour in print) on
+    the tint, white on the band, the band's colour (its subheadings) on the tint, and the
+    focus ring (the accent, 3:1) on the tint."""
+    css = (PROJECT / "styles/seven-minute/style.css").read_text()
+    colours = {"--white": "#ffffff",
+               **custom_properties((PROJECT / "styles/brand.css").read_text()),
+               **custom_properties(css)}
+    for name, other in re.findall(r"(--[\w-]+):\s*var\((--[\w-]+)\)", css):
+        colours.setdefault(name, colours[other])
+    boxes = sorted({int(number) for number in re.findall(r"--box-(\d+):", css)})
+    assert len(boxes) == 5
+    failures = [f"{fore} on {back}: {contrast(colours[fore], colours[back]):.2f} < {minimum}"
+                for box in boxes
+                for fore, back, minimum in [
+                    ("--text", f"--box-{box}", 4.5), ("--brand", f"--box-{box}", 4.5),
+                    ("--white", f"--box-{box}-band", 4.5),
+                    (f"--box-{box}-band", f"--box-{box}", 4.5),
+                    ("--accent", f"--box-{box}", 3)]
+                if contrast(colours[fore], colours[back]) < minimum]
+    assert failures == []
+
+
 def test_contrast_is_computed_as_wcag_defines_it():
     assert round(contrast("#000000", "#ffffff"), 1) == 21.0
     assert round(contrast("#777777", "#ffffff"), 2) == 4.48
