@@ -39,7 +39,7 @@ def pages(pdf: Path) -> int:
 # -- The sample ---------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     """The sample briefing, built on its own: what the build said, and the series' folder."""
     output = tmp_path_factory.mktemp("seven-minute")
     result = CliRunner().invoke(cli, ["--site", str(PROJECT), "build", str(SAMPLE),
@@ -48,8 +48,8 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
     return result.stderr, output / "seven-minute"
 
 
-def test_the_sample_fits_its_pages_with_no_warning_at_all(sample):
-    said, folder = sample
+def test_the_sample_fits_its_pages_with_no_warning_at_all(built):
+    said, folder = built
     assert said == ""
     assert page_budget() == 2
     assert pages(folder / f"{SAMPLE.stem}.pdf") <= page_budget()
@@ -62,8 +62,8 @@ def test_the_sample_is_a_draft_of_2024_or_later_in_a_series_of_its_own():
     assert (series["title"], series["style"]) == ("Seven-Minute Briefing", "seven-minute")
 
 
-def test_each_article_is_a_box_under_its_heading_and_a_wide_one_says_so(sample):
-    _, folder = sample
+def test_each_article_is_a_box_under_its_heading_and_a_wide_one_says_so(built):
+    _, folder = built
     html = (folder / f"{SAMPLE.stem}.html").read_text()
     boxes = re.findall(r'<section aria-labelledby="([^"]+)" class="([^"]+)"><h2 id="\1">'
                        r"([^<]+)</h2>", html)
@@ -74,8 +74,8 @@ def test_each_article_is_a_box_under_its_heading_and_a_wide_one_says_so(sample):
     assert '<p class="masthead__org">' in html and '<p class="masthead__issue">' in html
 
 
-def test_the_pdf_reads_box_by_box_with_a_bookmark_for_each(sample):
-    _, folder = sample
+def test_the_pdf_reads_box_by_box_with_a_bookmark_for_each(built):
+    _, folder = built
     reader = PdfReader(folder / f"{SAMPLE.stem}.pdf")
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     order = [text.index(heading) for heading in ("What happened", "Why it matters",
@@ -86,6 +86,19 @@ def test_the_pdf_reads_box_by_box_with_a_bookmark_for_each(sample):
         "What happened", "Why it matters", "What to do", "Where to find more",
         "Questions to ask"]
     assert "Page 1 of 2" in text and "Seven-Minute Briefing, Issue 1" in text
+
+
+def test_a_new_briefing_starts_with_the_five_boxes(sample: Path, run: Run):
+    result = run("new", "seven-minute", "--title", "Neglect", "--date", "2025-01-15",
+                 cwd=sample)
+    assert result.exit_code == 0, result.output
+    text = (sample / result.stdout.strip()).read_text()
+    body = text.split("---\n", 2)[2]
+    assert re.findall(r"^# (.+)$", body, flags=re.MULTILINE) == [
+        "What happened", "Why it matters", "What to do", "Where to find more",
+        "Questions to ask {.wide}"]
+    assert "[[duty-contacts | no heading | compact]]" in text
+    assert run("check", result.stdout.strip(), cwd=sample).exit_code == 0
 
 
 # -- An issue that runs over --------------------------------------------------------------
