@@ -299,7 +299,8 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
         web_copy = page.path.with_suffix(".pdf")
         pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
                          created=page.issue.front.date, variants=[
-                             copies.web, *([copies.archival] if copies.archival else [])])
+                             copies.web, *([copies.archival] if copies.archival else [])],
+                         pages=page.pages)
         outputs["pdf"] = [(web_copy, pdf.copies[0])]
         if copies.archival:
             outputs["pdf"].append((archival_path(web_copy), pdf.copies[1]))

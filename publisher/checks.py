@@ -70,6 +70,8 @@ WARNINGS: dict[str, str] = {
                    "which is removed with everything in it",
     "missing-glyph": "a character the house style's fonts lack, which prints as an empty box or "
                      "in a font of the computer that builds the PDF",
+    "overflow": "an issue that runs past the pages its house style allows in print (a briefing "
+                "made for one sheet), naming the box that runs over and by how much",
     "invisible-character": "a character that cannot be seen: a control that shows words in "
                            "another order than they are read, or a zero-width space, which "
                            "can hide a name from search and from the deny-list",

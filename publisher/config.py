@@ -27,6 +27,7 @@ from publisher.validation import (
     TextList,
     check_web_address,
     did_you_mean,
+    parse_whole_number,
     validate_document,
 )
 from publisher.yamldoc import YamlDocument, parse_mapping, read_text
@@ -231,6 +232,10 @@ class SeriesSettings(Schema):
         return [self.style] if self.style else [design.style for design in self.designs or []]
 
 
+#: A count of pages: figures, 1 or more (the bound inside, so that a schema can say it).
+PageCount = Annotated[int, Field(ge=1), BeforeValidator(parse_whole_number)]
+
+
 class StyleSettings(Schema):
     """`templates/<style>/style.yml`: what a house layout offers issues."""
 
@@ -238,12 +243,18 @@ class StyleSettings(Schema):
     slots: dict[Text, Text] = Field(
         default_factory=dict, description="The named places the layout shows blocks in, each "
         "with a line saying where it is on the page.")
+    pages: PageCount | None = Field(
+        None, description="The most pages an issue in this style may take in print (a "
+        "briefing printed on one sheet, say); the build warns of an issue that runs over, "
+        "naming the box that does (code overflow).", json_schema_extra={"example": 2})
 
 
 @dataclass(frozen=True)
 class HouseStyle:
     name: str
     slots: dict[str, str]
+    #: The most pages an issue in this style may take in print, or None for no limit.
+    pages: int | None = None
 
 
 class SiteNotFound(PublisherError):
@@ -427,7 +438,8 @@ def _load_style(root: Path, name: str, problems: list[Problem]) -> HouseStyle:
     settings = None
     if path.is_file():
         settings, _ = _load_settings(StyleSettings, path, root, problems)
-    return HouseStyle(name=name, slots=dict(settings.slots) if settings else {})
+    return HouseStyle(name=name, slots=dict(settings.slots) if settings else {},
+                      pages=settings.pages if settings else None)
 
 
 def _check_style(settings: SeriesSettings, document: YamlDocument, root: Path) -> list[Problem]:

@@ -36,6 +36,9 @@ class Page:
     #: Each template the page looked for, by its name, and the file it came from (None if
     #: there was none).
     templates: dict[str, Path | None]
+    #: The most pages its house style lets it take in print (`pages:` in the style's
+    #: style.yml), or None for no limit.
+    pages: int | None = None
 
 
 class PageMaker:
@@ -109,7 +112,8 @@ class PageMaker:
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
         templates = {name: Path(file) if file else None
                      for name, file in sorted((environment.used or {}).items())}
-        return Page(issue=issue, html=html, path=path, images=body.images, templates=templates)
+        return Page(issue=issue, html=html, path=path, images=body.images, templates=templates,
+                    pages=self.site.styles[style].pages)
 
     def _environment(self, style: str) -> RecordingEnvironment:
         if style not in self._environments:

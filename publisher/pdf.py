@@ -53,7 +53,8 @@ class RenderedPdf:
     #: The PDF's bytes in each variant asked for, in the order asked (None: untagged).
     copies: list[bytes]
     page_count: int
-    #: What laying it out found: characters the fonts lack (code `missing-glyph`), and what
+    #: What laying it out found: characters the fonts lack (code `missing-glyph`), the box
+    #: that runs past the pages the house style allows (code `overflow`), and what
     #: WeasyPrint said (code `render`).
     warnings: list[Problem]
     #: The site files WeasyPrint loaded.
@@ -135,9 +136,12 @@ class SiteFetcher(URLFetcher):  # type: ignore[misc]
 
 def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                created: datetime.date,
-               variants: Sequence[PdfVariant | None] = ("pdf/ua-1",)) -> RenderedPdf:
+               variants: Sequence[PdfVariant | None] = ("pdf/ua-1",),
+               pages: int | None = None) -> RenderedPdf:
     """Lay out `html` as if it stood at `page_path` (read from its web address) and return
-    the PDF's bytes in each of `variants` (None makes an untagged PDF).
+    the PDF's bytes in each of `variants` (None makes an untagged PDF). With `pages`, the
+    most pages the house style allows, an issue that runs over is warned of (see
+    `_overflow_warnings`).
 
     The same page, stylesheets, fonts and images give the same bytes: the PDF identifier is
     a hash of the PDF's own content (so a stylesheet edit that changes nothing on the page
@@ -161,10 +165,12 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                                          for reason in refusal.reasons))
             raise RenderError(reasons[0], path=shown, more=reasons[1:])
     logged, glyphs = _font_warnings(document, fetcher.loaded, warnings)
+    overflow = _overflow_warnings(document, pages)
     return RenderedPdf(copies=copies, page_count=len(document.pages),
                        warnings=[*(Problem(shown, None, message, severity="warning", code=code)
                                    for code, found in (("render", logged),
-                                                       (MISSING_GLYPH, glyphs))
+                                                       (MISSING_GLYPH, glyphs),
+                                                       (OVERFLOW, overflow))
                                    for message in found)],
                        loaded=fetcher.loaded, remote=fetcher.remote)
 
@@ -475,6 +481,170 @@ def _font_coverage(path: Path, mtime: int, size: int) -> tuple[frozenset[str], f
             return frozenset(names), frozenset(font.getBestCmap() or {})
     except Exception:  # a font fontTools cannot read (a WOFF2 without brotli, say)
         return frozenset(), frozenset()
+
+
+# An issue longer than its house style allows. A style made to be printed on one sheet
+# (`pages: 2` in its style.yml) says so, and an issue that runs over must not go out
+# unnoticed. After layout, the parts of the issue (the children of <main>, each article a
+# box, and anything else in the body) are found on each page. Those on the pages beyond the
+# budget are named, the first being the box that runs onto the first page too many, with
+# how much too long the issue is: how deep the pages beyond are filled, less the room left at
+# the foot of the last page allowed. A part that reaches past the foot of a page is named
+# too: such a style may keep its boxes unbreakable (an inline block), and one taller than a
+# page is cut off.
+
+#: The code of the warning of an issue that runs past its house style's pages.
+OVERFLOW = "overflow"
+_MM_PER_PX = 25.4 / 96  # WeasyPrint lays out in CSS pixels
+_HEADINGS = ("h2", "h3", "h4", "h1")
+_POSITIONED = ("absolute", "fixed")
+#: Boxes named after the first one, at most; the rest are counted.
+_MAX_NAMED = 3
+#: How far past the foot of a page a box may reach unnoticed (rounding), in CSS pixels.
+_SLACK = 1.0
+
+
+@dataclass(frozen=True)
+class _Placed:
+    """A box of a part of the issue, laid out: the part's name, its page (from 1), the
+    bottom of its border box and of its margin (which the line of boxes it stands in takes
+    room for), and the height of a line of its text, in CSS pixels."""
+
+    name: str
+    page: int
+    bottom: float
+    end: float
+    line: float
+
+
+def _overflow_warnings(document: Any, budget: int | None) -> list[str]:
+    """If the house style allows `budget` pages: a warning naming the box that runs past
+    them, and by how much, and one for each box cut off at the foot of a page."""
+    if budget is None:
+        return []
+    placed = _placed_parts(document)
+    warnings = _cut_off(document, placed)
+    if len(document.pages) > budget:
+        warnings.append(_past_the_budget(document, placed, budget))
+    return warnings
+
+
+def _past_the_budget(document: Any, placed: list[_Placed], budget: int) -> str:
+    """The warning of an issue longer than `budget` pages: the box that runs onto the next
+    page, those after it, and how much too long the issue is."""
+    allowed = f"past the {budget} page{'s' if budget != 1 else ''} its house style allows"
+    beyond = [box for box in placed if box.page > budget]
+    if not beyond:
+        return f"the issue runs onto page {budget + 1}, {allowed}; shorten it"
+    names = list(dict.fromkeys(box.name for box in beyond))
+    followers = names[1:1 + _MAX_NAMED] + ([f"{len(names) - 1 - _MAX_NAMED} more"]
+                                           if len(names) > 1 + _MAX_NAMED else [])
+    after = f", with {_and(followers)} after it" if followers else ""
+    cut = "the boxes" if followers else "it, or the boxes before it,"
+    too_long = _size(_too_long(document, placed, budget), beyond[0].line)
+    return (f"{_box(names[0])} runs onto page {beyond[0].page}, {allowed}{after}: the issue is "
+            f"about {too_long} too long; shorten {cut} by that much")
+
+
+def _too_long(document: Any, placed: list[_Placed], budget: int) -> float:
+    """How much shorter the issue must be to fit `budget` pages, about: how deep the pages
+    after them are filled, less the room left at the foot of the last (none below a box
+    that is cut off there)."""
+    depth = sum(_depth(document, placed, number)
+                for number in range(budget + 1, len(document.pages) + 1))
+    room = max(_foot(document, budget) - _foot(document, budget, top=True)
+               - _depth(document, placed, budget), 0.0)
+    return max(depth - room, 1.0)
+
+
+def _cut_off(document: Any, placed: list[_Placed]) -> list[str]:
+    """A warning for each part that reaches past the foot of a page."""
+    found: dict[str, str] = {}
+    for box in placed:
+        over = box.bottom - _foot(document, box.page)
+        if over > _SLACK and box.name not in found:
+            found[box.name] = (f"{_box(box.name)} is taller than a page, so "
+                               f"{_size(over, box.line)} of it is cut off at the foot of page "
+                               f"{box.page}; shorten it, or make it two boxes, each with a "
+                               "heading")
+    return list(found.values())
+
+
+def _placed_parts(document: Any) -> list[_Placed]:
+    """Every box of a part of the issue, page by page, in reading order. The parts are the
+    children of <main> (the articles, each a box) and the other children of <body>."""
+    root = document.pages[0]._page_box.children[0].element
+    body = next(root.iter("body"), root)
+    main = next(body.iter("main"), None)
+    parts = {id(element): element for element in
+             [*(main if main is not None else []), *(child for child in body if child is not main)]}
+    return [_Placed(_part_name(box.element), number,
+                    box.position_y + box.margin_top + box.border_height(),
+                    box.position_y + box.margin_height(), _line_height(box))
+            for number, page in enumerate(document.pages, start=1)
+            for box in _flow_boxes(page._page_box.children[0], parts)]
+
+
+def _foot(document: Any, number: int, top: bool = False) -> float:
+    """The foot (or with `top`, the top) of the area the content of page `number` (from 1)
+    is laid out in."""
+    page = document.pages[number - 1]._page_box
+    return float(page.content_box_y() + (0 if top else page.height))
+
+
+def _depth(document: Any, placed: list[_Placed], number: int) -> float:
+    """How deep page `number` is filled, from the top of its content area."""
+    ends = [box.end for box in placed if box.page == number]
+    return max(ends) - _foot(document, number, top=True) if ends else 0.0
+
+
+def _size(pixels: float, line: float) -> str:
+    lines = math.ceil(pixels / line)
+    return f"{math.ceil(pixels * _MM_PER_PX)} mm ({lines} line{'s' if lines != 1 else ''})"
+
+
+def _flow_boxes(root: Any, parts: dict[int, Any]) -> Iterator[Any]:
+    """The outermost boxes of `parts` (elements, by id) under `root`, in reading order;
+    positioned boxes (the draft mark, repeated on every page) take no room in the flow and
+    are passed over."""
+    pending = [root]
+    while pending:
+        box = pending.pop()
+        if isinstance(box, AbsolutePlaceholder) or box.style["position"] in _POSITIONED:
+            continue
+        if id(getattr(box, "element", None)) in parts:
+            yield box
+            continue
+        pending.extend(reversed(getattr(box, "children", None) or []))
+
+
+def _part_name(element: Any) -> str:
+    """A part of the issue as its writer knows it: its heading, quoted, or else the text it
+    begins with."""
+    for tag in _HEADINGS:
+        heading = next(element.iter(tag), None)
+        if heading is not None:
+            return f"'{' '.join(''.join(heading.itertext()).split())}'"
+    text = " ".join("".join(element.itertext()).split())
+    return f"the text beginning '{text[:40]}{'…' if len(text) > 40 else ''}'"
+
+
+def _box(name: str) -> str:
+    return f"the box {name}" if name.startswith("'") else name
+
+
+def _line_height(box: Any) -> float:
+    """The height of a line of the box's text, in CSS pixels."""
+    size, height = float(box.style["font_size"]), box.style["line_height"]
+    if height == "normal":
+        return size * 1.2
+    if isinstance(height, int | float):  # a number: times the font size
+        return float(height) * size
+    return float(height.value)  # a length, computed in pixels
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _text_boxes(document: Any) -> Iterator[Any]:

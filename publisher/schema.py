@@ -5,6 +5,7 @@
     front-matter.schema.json     an issue's front matter
     site.schema.json             site.yml
     series.schema.json           issues/<series>/series.yml
+    style.schema.json            templates/<style>/style.yml, a house style's slots and pages
     kind.schema.json             blocks/<kind>/_kind.yml
     blocks/<kind>.schema.json    the block files of each kind, blocks/<kind>/<name>.yml
 
@@ -58,6 +59,7 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 FRONT_MATTER = "front-matter.schema.json"
 SITE = "site.schema.json"
 SERIES = "series.schema.json"
+STYLE = "style.schema.json"
 KIND = "kind.schema.json"
 BLOCKS = "blocks"
 VSCODE_SETTINGS = Path(".vscode") / "settings.json"
@@ -275,6 +277,10 @@ def site_schemas(root: Path) -> list[SchemaFile]:
             config.SeriesSettings, "series.yml",
             "A series: its title, kind, cadence, house style and masthead line."),
             f"{config.ISSUES_FOLDER}/*/{config.SERIES_FILE}"),
+        SchemaFile(STYLE, model_schema(
+            config.StyleSettings, "style.yml",
+            "A house style's layout: the slots it offers blocks, and the most pages an issue "
+            "may take."), f"{config.TEMPLATES_FOLDER}/*/{config.STYLE_FILE}"),
         _kind_schema(),
     ]
     kinds, problems = _read_kinds(root)

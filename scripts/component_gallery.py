@@ -94,7 +94,8 @@ def gallery_markdown(text: str) -> str:
                      f"| {options} |")
     for article in articles(text):
         names = ", ".join(f"`{name}`" for name in article.components)
-        lines += ["", f"## {article.heading} ({names})", "", "```markdown", article.markdown,
+        title = f"{article.heading} ({names})" if names else article.heading
+        lines += ["", f"## {title}", "", "```markdown", article.markdown,
                   "```", "",
                   f"In print: ![{article.heading}, in print](components/"
                   f"{article.anchor}-print.png)",

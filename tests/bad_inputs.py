@@ -98,6 +98,23 @@ def journal(issue_path: str = ISSUE, edition: int = 1) -> str:
 PUBLISHED = HEAD + "\nText.\n"
 DRAFT = PUBLISHED.replace("status: published", "status: draft")
 JOURNAL = ".publisher/publishing.json"
+#: The fixture's series in the seven-minute style, whose issues may take two pages.
+SEVEN_MINUTE: dict[str, str | bytes | None] = {
+    "issues/bulletin/series.yml": "title: Practice Bulletin\nkind: briefing\ncadence: quarterly\n"
+                                  "style: seven-minute\nmasthead: News for practitioners\n"}
+
+
+def briefing(*boxes: tuple[str, int]) -> dict[str, str | bytes | None]:
+    """A draft seven-minute briefing with a box for each (heading, count of sentences)."""
+    sentence = "Practitioners saw the baby several times before the injury was found. "
+    body = "".join(f"\n# {heading}\n\n{(sentence * count).strip()}\n" for heading, count in boxes)
+    return SEVEN_MINUTE | {ISSUE: HEAD.replace("published", "draft") + body}
+
+
+#: Five boxes, the last of which does not fit on the second page.
+TOO_LONG = briefing(("What happened", 14), ("Why it matters", 14), ("What to do", 12),
+                    ("Questions to ask {.wide}", 8), ("Where to find more", 12))
+
 BUILD = ("build",)
 VERIFY = ("verify",)
 #: Where a damaged lock goes wrong, in words, and what to do about it.
@@ -150,7 +167,7 @@ CASES: list[Case] = [
          {"issues/bulletin/series.yml": "+colours:\n  brand: purple\n"}, BUILD, 1, 'issues/bulletin/series.yml:7: colours > brand: \'purple\' is not a colour; write it as # and six hexadecimal digits, in quotes, e.g. "#14506e"'),
     Case("an unknown house style",
          {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
-          "cadence: quarterly\nstyle: glossy\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:4: style: 'glossy' is not a house style; the styles are: briefing, newsletter, newsletter-2019"),
+          "cadence: quarterly\nstyle: glossy\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:4: style: 'glossy' is not a house style; the styles are: briefing, newsletter, newsletter-2019, seven-minute"),
     Case("an unknown cadence",
          {"issues/bulletin/series.yml": "title: Practice Bulletin\nkind: newsletter\n"
           "cadence: fortnightly\nstyle: newsletter\nmasthead: News\n"}, BUILD, 1, "issues/bulletin/series.yml:3: cadence: 'fortnightly' is not one of the choices; use 'weekly', 'monthly', 'bimonthly', 'quarterly', 'termly', 'twice-yearly', 'yearly' or 'occasional'"),
@@ -396,6 +413,12 @@ CASES: list[Case] = [
          "Error: Invalid value for PATHS: '.' is the site's folder, not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
     Case("checking a folder of other files", {"drafts/notes.txt": "Ideas for issue 8.\n"}, ("check", "drafts"), 2,
          "Error: Invalid value for PATHS: 'drafts' is not a series folder; give a series folder (issues/bulletin) or an issue's .md file, or no PATHS to check the whole site, blocks included"),
+    # Issue 16: the seven-minute style
+    Case("a seven-minute briefing that runs past its pages", TOO_LONG, BUILD, 0, "{issue}: warning: the box 'Where to find more' runs onto page 3, past the 2 pages its house style allows: the issue is about 89 mm (16 lines) too long; shorten it, or the boxes before it, by that much", nothing_written=False),
+    Case("publishing a seven-minute briefing that runs past its pages", TOO_LONG, ("publish", ISSUE), 1, "{issue}:1:1: warning: the box 'Where to find more' runs onto page 3, past the 2 pages its house style allows: the issue is about 89 mm (16 lines) too long; shorten it, or the boxes before it, by that much [overflow]"),
+    Case("a box of a seven-minute briefing taller than a page", briefing(("What happened", 60), ("Why it matters", 2)), BUILD, 0, "{issue}: warning: the box 'What happened' is taller than a page, so 363 mm (64 lines) of it is cut off at the foot of page 2; shorten it, or make it two boxes, each with a heading", nothing_written=False),
+    Case("a page budget that is not a number", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: two\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: 'two' is not a whole number; write it in figures, for example 3"),
+    Case("a page budget of no pages", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: 0\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: 0 is not a positive whole number; write 1 or more"),
 ]
 
 

@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 
 from publisher import schema as schema_module
 from publisher.blocks import BlockLibrary, KindSpec, _block_model, load_library
-from publisher.config import SeriesSettings, SiteSettings, read_site
+from publisher.config import SeriesSettings, SiteSettings, StyleSettings, read_site
 from publisher.schema import site_schemas, write_schemas
 from publisher.sources import FrontMatter, read_issues, split_front_matter
 from publisher.validation import validate_document
@@ -29,7 +29,7 @@ from conftest import copy_sample_archive
 KINDS = ["case-summary", "checklist", "contacts", "findings", "links", "quote", "table",
          "themes"]
 WRITTEN = ["schemas/front-matter.schema.json", "schemas/site.schema.json",
-           "schemas/series.schema.json", "schemas/kind.schema.json",
+           "schemas/series.schema.json", "schemas/style.schema.json", "schemas/kind.schema.json",
            *(f"schemas/blocks/{kind}.schema.json" for kind in KINDS)]
 
 
@@ -250,6 +250,10 @@ def test_the_sample_settings_and_kinds_are_accepted(schemas):
         assert schema_accepts(schemas, "series.schema.json", path.read_text()), path
     for path in sorted(schemas.glob("blocks/*/_kind.yml")):
         assert schema_accepts(schemas, "kind.schema.json", path.read_text()), path
+    styles = sorted(schemas.glob("templates/*/style.yml"))
+    assert len(styles) >= 3
+    for path in styles:
+        assert schema_accepts(schemas, "style.schema.json", path.read_text()), path
 
 
 @pytest.mark.parametrize("model, name, text, accepted", [
@@ -281,6 +285,12 @@ def test_the_sample_settings_and_kinds_are_accepted(schemas):
      "style: briefing\nmasthead: M\norganisation: {colours: {brand: '#5b2a86'}}\n", False),
     (SiteSettings, "site.schema.json", "organisation: A board\nwebsite: https://x.org.uk/\n"
      "logo: crest.svg\nlogo_description: A crest\ncontacts: board-office\n", True),
+    (StyleSettings, "style.schema.json", "description: D\npages: 2\n", True),
+    (StyleSettings, "style.schema.json", "slots: {opening: At the top.}\npages: '1'\n", True),
+    (StyleSettings, "style.schema.json", "pages: 0\n", False),
+    (StyleSettings, "style.schema.json", "pages: two\n", False),
+    (StyleSettings, "style.schema.json", "pages: 1.5\n", False),
+    (StyleSettings, "style.schema.json", "page: 2\n", False),
     (KindSpec, "kind.schema.json", "description: D\nfields:\n  when: {type: date, "
      "required: yes, description: The day.}\n", True),
     (KindSpec, "kind.schema.json", "description: D\nfields:\n  when: {type: day, "
@@ -416,7 +426,8 @@ def test_every_validator_has_a_rule_in_the_schema_module():
     """A new validator may accept what its type does not say (or refuse what it does): this
     fails until publisher/schema.py says what the schema should make of it."""
     kind = KindSpec.model_validate(yaml.safe_load(EVENT_KIND))
-    models = [FrontMatter, SiteSettings, SeriesSettings, KindSpec, _block_model("event", kind)]
+    models = [FrontMatter, SiteSettings, SeriesSettings, StyleSettings, KindSpec,
+              _block_model("event", kind)]
     found: set[Any] = set()
     for model in models:
         found |= validators(model.__pydantic_core_schema__)
@@ -474,6 +485,7 @@ def test_vscode_settings_list_the_schemas_and_keep_the_other_settings(sample, ru
         "https://json.schemastore.org/github-workflow.json": ".github/workflows/*.yml",
         "./schemas/site.schema.json": "site.yml",
         "./schemas/series.schema.json": "issues/*/series.yml",
+        "./schemas/style.schema.json": "templates/*/style.yml",
         "./schemas/kind.schema.json": "blocks/*/_kind.yml",
         **{f"./schemas/blocks/{kind}.schema.json": f"blocks/{kind}/[a-z0-9]*.yml"
            for kind in KINDS},

@@ -31,10 +31,11 @@ SAMPLES = sorted(p.relative_to(PROJECT / "issues").with_suffix("").as_posix()
                  for p in (PROJECT / "issues").glob("*/[!_]*.md"))
 
 
-def test_the_sample_archive_spans_two_series_and_2011_to_2024():
-    assert len(SAMPLES) >= 6
+def test_the_sample_archive_spans_the_series_and_2011_to_2024():
+    assert len(SAMPLES) >= 8
     assert {sample.split("/")[0] for sample in SAMPLES} >= {"learning-review",
-                                                           "safeguarding-matters", "gallery"}
+                                                           "safeguarding-matters",
+                                                           "seven-minute", "gallery"}
     years = {int(sample.split("/")[1][:4]) for sample in SAMPLES}
     assert min(years) == 2011 and max(years) == 2024
 
@@ -161,6 +162,29 @@ def test_every_style_keeps_text_readable(stylesheet):
                **custom_properties((PROJECT / "styles" / stylesheet).read_text())}
     failures = [f"{fore} on {back}: {contrast(colours[fore], colours[back]):.2f} < {minimum}"
                 for fore, back, minimum in PAIRS
+                if contrast(colours[fore], colours[back]) < minimum]
+    assert failures == []
+
+
+def test_every_box_of_the_seven_minute_style_keeps_its_text_readable():
+    """Each box has a tint and a band: body text and links (the brand's colour in print) on
+    the tint, white on the band, the band's colour (its subheadings) on the tint, and the
+    focus ring (the accent, 3:1) on the tint."""
+    css = (PROJECT / "styles/seven-minute/style.css").read_text()
+    colours = {"--white": "#ffffff",
+               **custom_properties((PROJECT / "styles/brand.css").read_text()),
+               **custom_properties(css)}
+    for name, other in re.findall(r"(--[\w-]+):\s*var\((--[\w-]+)\)", css):
+        colours.setdefault(name, colours[other])
+    boxes = sorted({int(number) for number in re.findall(r"--box-(\d+):", css)})
+    assert len(boxes) == 5
+    failures = [f"{fore} on {back}: {contrast(colours[fore], colours[back]):.2f} < {minimum}"
+                for box in boxes
+                for fore, back, minimum in [
+                    ("--text", f"--box-{box}", 4.5), ("--brand", f"--box-{box}", 4.5),
+                    ("--white", f"--box-{box}-band", 4.5),
+                    (f"--box-{box}-band", f"--box-{box}", 4.5),
+                    ("--accent", f"--box-{box}", 3)]
                 if contrast(colours[fore], colours[back]) < minimum]
     assert failures == []
 
