@@ -8,9 +8,13 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from conftest import write_issue
+from conftest import PROJECT, write_issue
 
 JUNE_2011 = "issues/learning-review/2011-06-issue-1.md"
+#: The latest edition of the sample issues in the project's lock (each was locked again, by
+#: publisher relock, after upgrades that left their files as they were).
+EDITION = len(json.loads((PROJECT / "archive-lock.json").read_text())["issues"][JUNE_2011]
+              ["editions"])
 OFSTED = "blocks/findings/ofsted-voice-of-the-child.yml"
 
 
@@ -28,7 +32,7 @@ def test_verify_reports_every_sample_issue_identical(sample, run):
     lines = result.stdout.splitlines()
     locked = sorted(lock_of(sample))
     assert len(locked) == 6
-    assert lines[:-1] == [f"identical  {issue} (edition 1)" for issue in locked]
+    assert lines[:-1] == [f"identical  {issue} (edition {EDITION})" for issue in locked]
     assert lines[-1] == "6 issues: 6 identical."
 
 
@@ -50,7 +54,7 @@ def test_a_changed_block_is_named_and_frozen_builds_refuse_it(sample, run):
     result = run("build", "--frozen", cwd=sample)
     assert result.exit_code == 1
     assert result.stderr.startswith(
-        f"{JUNE_2011}: published (edition 1), but 1 of its inputs changed since it was "
+        f"{JUNE_2011}: published (edition {EDITION}), but 1 of its inputs changed since it was "
         "locked: block ofsted-voice-of-the-child (was the version from 2011-04-01 (")
     assert "restore it, or publish a correction: publisher publish" in result.stderr
     assert result.stderr.endswith("1 problem in 1 file; nothing was written (--frozen).\n")
@@ -76,7 +80,7 @@ def test_pinning_the_version_it_showed_makes_it_identical_again(sample, run):
         "[[ofsted-voice-of-the-child | no heading | version: 1]]"))
     result = run("verify", JUNE_2011, cwd=sample)
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"identical  {JUNE_2011} (edition 1)\n")
+    assert result.stdout.startswith(f"identical  {JUNE_2011} (edition {EDITION})\n")
     result = run("build", "--frozen", "--format", "html", cwd=sample)
     assert result.exit_code == 0, result.output
 
@@ -89,20 +93,21 @@ def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
                  "--date", "2011-07-04", cwd=sample)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"Published {JUNE_2011} as edition 2 (a corrected edition, 5 pages): "
+        f"Published {JUNE_2011} as edition {EDITION + 1} (a corrected edition, 5 pages): "
         "learning-review/2011-06-issue-1.pdf, learning-review/archival/2011-06-issue-1.pdf "
         "(archival, PDF/A-2a), learning-review/2011-06-issue-1.html; locked in "
         "archive-lock.json.\n")
 
     editions = lock_of(sample)[JUNE_2011]["editions"]
     assert editions[0] == before[0]
-    assert [e["edition"] for e in editions] == [1, 2]
-    assert editions[1]["correction"] == "The headline was mistyped."
-    assert editions[1]["outputs"]["pdf"]["sha256"] != before[0]["outputs"]["pdf"]["sha256"]
-    archival = editions[1]["outputs"]["archival"]
+    assert [e["edition"] for e in editions] == list(range(1, EDITION + 2))
+    corrected = editions[-1]
+    assert corrected["correction"] == "The headline was mistyped."
+    assert corrected["outputs"]["pdf"]["sha256"] != before[-1]["outputs"]["pdf"]["sha256"]
+    archival = corrected["outputs"]["archival"]
     assert archival["file"] == "learning-review/archival/2011-06-issue-1.pdf"
-    assert archival["text"] == editions[1]["outputs"]["pdf"]["text"]  # the same pages
-    assert archival["sha256"] != editions[1]["outputs"]["pdf"]["sha256"]  # PDF/A, not PDF/UA
+    assert archival["text"] == corrected["outputs"]["pdf"]["text"]  # the same pages
+    assert archival["sha256"] != corrected["outputs"]["pdf"]["sha256"]  # PDF/A, not PDF/UA
     assert ("corrections:\n  - date: 2011-07-04\n    note: \"The headline was mistyped.\"\n---"
             in issue.read_text())
 
@@ -119,7 +124,7 @@ def test_publishing_an_issue_twice_is_refused(sample, run):
     result = run("publish", JUNE_2011, cwd=sample)
     assert result.exit_code == 1
     assert result.stderr == (
-        f"Error: {JUNE_2011} is published already (edition 1); to publish a changed "
+        f"Error: {JUNE_2011} is published already (edition {EDITION}); to publish a changed "
         f"version, say what changed: publisher publish {JUNE_2011} --correction \"...\"\n")
 
 
@@ -178,7 +183,7 @@ def test_new_software_with_the_same_text_is_the_same_content(sample, run):
     result = run("verify", JUNE_2011, cwd=sample)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"same content  {JUNE_2011} (edition 1)"
+    assert lines[0] == f"same content  {JUNE_2011} (edition {EDITION})"
     assert lines[1].startswith("                inputs that moved: software weasyprint (60.0 → ")
     assert lines[2:] == ["1 issue: 1 same content."]
 
@@ -189,7 +194,7 @@ def test_a_new_colour_with_the_same_text_is_a_change(sample, run):
     result = run("verify", JUNE_2011, cwd=sample)
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:3] == [
-        f"changed  {JUNE_2011} (edition 1)",
+        f"changed  {JUNE_2011} (edition {EDITION})",
         "           the text is the same, but the issue's own inputs moved",
         "           inputs that moved: styles/brand.css (changed)"]
 
@@ -201,10 +206,10 @@ def test_a_locked_issue_that_is_gone_or_broken_fails(sample, run):
     result = run("verify", "issues/learning-review", cwd=sample)
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
-    assert lines[0] == f"fails      {JUNE_2011} (edition 1)"
+    assert lines[0] == f"fails      {JUNE_2011} (edition {EDITION})"
     assert lines[1] == (f"             {JUNE_2011}:3: number: 'one' is not a whole number; "
                         "write it in figures, for example 3")
-    assert "missing    issues/learning-review/2011-09-issue-2.md (edition 1)" in lines
+    assert f"missing    issues/learning-review/2011-09-issue-2.md (edition {EDITION})" in lines
     assert lines[-1] == "4 issues: 1 fails, 1 missing, 2 identical."
 
 
@@ -333,14 +338,14 @@ def test_bytes_that_differ_with_no_input_moved_are_a_wrong_lock(sample, run):
         "version control (git checkout -- archive-lock.json) and verify again, and if it "
         "still differs, find what changed on this machine since the issue was locked")
     assert result.stdout.splitlines() == [
-        f"changed  {JUNE_2011} (edition 1)", f"           {unexplained}",
+        f"changed  {JUNE_2011} (edition {EDITION})", f"           {unexplained}",
         "1 issue: 1 changed."]
 
     result = run("verify", JUNE_2011, "--format", "json", cwd=sample)
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["ok"] is False
-    assert report["issues"] == [{"issue": JUNE_2011, "outcome": "changed", "edition": 1,
+    assert report["issues"] == [{"issue": JUNE_2011, "outcome": "changed", "edition": EDITION,
                                  "inputs_moved": [], "pages_differing": [],
                                  "details": [unexplained]}]
 
