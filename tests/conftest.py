@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
+import tempfile
 import struct
 import zlib
 from collections.abc import Callable
@@ -42,16 +46,35 @@ def copy_sample_archive(target: Path) -> Path:
     return target
 
 
-#: Lines to show at the end of every test run, whatever its outcome, under a title each
-#: (tests/test_accessibility.py reports each page's axe-core violations here).
-SUMMARY: dict[str, list[str]] = {}
+#: The folder where tests leave lines to show at the end of the run, whatever its outcome,
+#: under a title each (tests/test_accessibility.py reports each page's axe-core violations
+#: there). A folder, not a dictionary, as the tests may run in several worker processes
+#: (pytest-xdist: scripts/test runs them with -n auto); the workers inherit its name.
+SUMMARY_VARIABLE = "PUBLISHER_TEST_SUMMARY"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if SUMMARY_VARIABLE not in os.environ:  # the first process: the workers have it
+        os.environ[SUMMARY_VARIABLE] = tempfile.mkdtemp(prefix="publisher-test-summary-")
+
+
+def summary(title: str, lines: list[str]) -> None:
+    """Show `lines` under `title` at the end of the run."""
+    folder = Path(os.environ[SUMMARY_VARIABLE])
+    name = hashlib.sha256(title.encode()).hexdigest()[:16]
+    (folder / f"{name}.json").write_text(json.dumps([title, lines]))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    for title, lines in SUMMARY.items():
+    if hasattr(terminalreporter.config, "workerinput"):
+        return  # a worker: the first process shows every worker's
+    folder = Path(os.environ[SUMMARY_VARIABLE])
+    for path in sorted(folder.glob("*.json"), key=lambda path: path.stat().st_mtime):
+        title, lines = json.loads(path.read_text())
         terminalreporter.section(title)
         for line in lines:
             terminalreporter.write_line(line)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

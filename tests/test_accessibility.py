@@ -31,7 +31,7 @@ from test_organisations import add_partner_series
 
 from publisher.cli import cli
 
-from conftest import PROJECT, SUMMARY, copy_sample_archive, gallery_in_every_style
+from conftest import PROJECT, copy_sample_archive, gallery_in_every_style, summary
 
 BROWSER = PROJECT / "tests" / "browser"
 CHROMIUM = Path(os.environ.get("PUBLISHER_CHROMIUM", "/usr/bin/chromium"))
@@ -109,7 +109,7 @@ def summarise(title: str, report: dict[str, Any]) -> None:
         if "error" in page:
             line += " (not checked: the check failed)"
         lines.append(line)
-    SUMMARY[title] = lines
+    summary(title, lines)
 
 
 # Each check takes one page's report and returns what is wrong with it, in words.
