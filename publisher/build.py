@@ -13,7 +13,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal, Protocol
 
+from publisher.archive_lock import frozen_problem, read_lock
 from publisher.blocks import PlacedBlock
+from publisher.build_mutex import output_lock
+from publisher.build_record import STATE_FILE, BuildState, IssueRecord, read_state
 from publisher.catalogue import archive_entries, output_sizes, render_archive
 from publisher.checks import (
     WARNINGS,
@@ -27,7 +30,6 @@ from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
-from publisher.lock import frozen_problem, read_lock
 from publisher.output import (
     OutsideOutputFolder,
     check_inside,
@@ -38,12 +40,10 @@ from publisher.output import (
     write_atomically,
     write_if_changed,
 )
-from publisher.outputlock import output_lock
 from publisher.pages import Page, PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
-from publisher.state import STATE_FILE, BuildState, IssueRecord, read_state
 from publisher.variants import archival_path, is_archival
 from publisher.workers import run_each
 
@@ -150,7 +150,7 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
                   frozen: bool, drafts: bool, pdf_variant: PdfVariant | None,
                   allow_remote: bool, jobs: int, deny_list: DenyList | None,
                   progress: Progress | None, refuse_warnings: bool = False) -> BuildReport:
-    """The build, once no other build can write to the output folder (see `outputlock`)."""
+    """The build, once no other build can write to the output folder (see `build_mutex`)."""
     reader = InputReader(site, pdf_variant)
     if frozen:
         _check_frozen(site, gathered, reader)

@@ -17,15 +17,7 @@ from typing import Any, cast
 import click
 
 from publisher import __version__
-from publisher.archive import (
-    FAILURES,
-    Relocked,
-    Verdict,
-    publish,
-    relock,
-    verdicts_json,
-    verify,
-)
+from publisher.archive_lock import LOCK_FILE
 from publisher.blocks import (
     LISTED_VERSIONS,
     Block,
@@ -48,9 +40,17 @@ from publisher.config import (
 )
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError
-from publisher.lock import LOCK_FILE
 from publisher.output import Stopped, stop_on_signals
 from publisher.plan import gather
+from publisher.publishing import (
+    FAILURES,
+    Relocked,
+    Verdict,
+    publish,
+    relock,
+    verdicts_json,
+    verify,
+)
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
 from publisher.validation import did_you_mean, parse_iso_date

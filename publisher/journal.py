@@ -26,10 +26,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
 from publisher import strictjson as strict
+from publisher.archive_lock import LOCK_FILE, read_lock_file
+from publisher.build_mutex import folder_lock
 from publisher.errors import ContentError, PublisherError
-from publisher.lock import LOCK_FILE, read_lock_file
 from publisher.output import write_atomically
-from publisher.outputlock import folder_lock
 
 JOURNAL_FILE = Path(".publisher") / "publishing.json"
 SHOWN = JOURNAL_FILE.as_posix()
@@ -90,7 +90,7 @@ def publication_lock(root: Path) -> Iterator[None]:
     with folder_lock(root, _busy, output=False):
         yield
     # The lock deletes the folder it made; one left by a publication that crashed goes too,
-    # once it is empty. Another publish making it just now tries again (see `outputlock`).
+    # once it is empty. Another publish making it just now tries again (see `build_mutex`).
     with contextlib.suppress(OSError):
         (root / JOURNAL_FILE.parent).rmdir()
 

@@ -7,8 +7,8 @@ import json
 import os
 import re
 import shutil
-import tempfile
 import struct
+import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path

@@ -13,9 +13,9 @@ from xml.etree import ElementTree
 import pytest
 from pypdf import PdfReader
 
+from publisher.archive_lock import LOCK_FILE
 from publisher.config import read_site
 from publisher.fingerprint import InputReader
-from publisher.lock import LOCK_FILE
 from publisher.plan import gather
 
 from conftest import ISSUE_HEAD, write_issue

@@ -17,6 +17,8 @@ import pytest
 from click.testing import CliRunner
 
 from publisher import output as output_module
+from publisher.build_mutex import OUTPUT_LOCK_FILE
+from publisher.build_record import read_state
 from publisher.cli import cli
 from publisher.output import (
     InterruptHere,
@@ -26,8 +28,6 @@ from publisher.output import (
     interrupts_deferred,
     write_atomically,
 )
-from publisher.outputlock import OUTPUT_LOCK_FILE
-from publisher.state import read_state
 
 from conftest import tiny_png, write_issue
 

@@ -8,7 +8,6 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-
 from conftest import ISSUE_HEAD, PROJECT, copy_sample_archive, write_issue
 
 ISSUE = "issues/bulletin/2024-06-issue-8.md"

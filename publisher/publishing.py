@@ -19,13 +19,7 @@ from typing import Literal
 
 import click
 
-from publisher.build import FORMATS, _checked_output_folder, build
-from publisher.checks import DenyList, check_site
-from publisher.config import Site, read_site
-from publisher.errors import ContentError, Problem, PublisherError
-from publisher.fingerprint import digest_bytes
-from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
-from publisher.lock import (
+from publisher.archive_lock import (
     LOCK_FILE,
     ArchiveLock,
     Edition,
@@ -33,11 +27,17 @@ from publisher.lock import (
     OutputRecord,
     read_lock,
 )
+from publisher.build import FORMATS, _checked_output_folder, build
+from publisher.build_mutex import output_lock
+from publisher.build_record import IssueRecord
+from publisher.checks import DenyList, check_site
+from publisher.config import Site, read_site
+from publisher.errors import ContentError, Problem, PublisherError
+from publisher.fingerprint import digest_bytes
+from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
 from publisher.output import interrupts_deferred, write_atomically
-from publisher.outputlock import output_lock
 from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
-from publisher.state import IssueRecord
 from publisher.textdigest import html_digest, pdf_page_digests
 from publisher.variants import is_archival
 
