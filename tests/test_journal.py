@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from publisher import publishing
+from publisher import publishing as publishing_module
 from publisher.cli import cli
 from publisher.journal import JOURNAL_FILE
 from publisher.output import Stopped
@@ -207,14 +207,14 @@ def test_a_failed_publish_leaves_no_journal(site, monkeypatch):
 def test_stopped_just_after_locking_a_correction_is_not_made_twice(site, monkeypatch):
     """SIGTERM as the lock is written: publish stops (143), the edition stays locked, and
     the same publish run again says it is done rather than making a second one."""
-    written = publishing.write_atomically
+    written = publishing_module.write_atomically
 
     def lock_then_sigterm(path: Path, data: bytes, **options: object) -> None:
         written(path, data, **options)
         if path.name == "archive-lock.json":
             raise Stopped(signal.SIGTERM)
 
-    monkeypatch.setattr(publishing, "write_atomically", lock_then_sigterm)
+    monkeypatch.setattr(publishing_module, "write_atomically", lock_then_sigterm)
     monkeypatch.chdir(site)
     result = CliRunner().invoke(cli, ["publish", ISSUE, "--correction", NOTE])
     assert result.exit_code == 143
