@@ -27,7 +27,13 @@ from publisher.checks import (
     silence_problems,
 )
 from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
-from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
+from publisher.errors import (
+    ContentError,
+    Problem,
+    RenderError,
+    UsageError,
+    reading_order,
+)
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
 from publisher.output import (
@@ -451,7 +457,5 @@ def _holds_other_files(folder: Path) -> bool:
         not (folder / STATE_FILE).is_file()
 
 
-class OutputFolderError(PublisherError):
+class OutputFolderError(UsageError):
     """The output folder was given where it would overwrite sources: a usage error."""
-
-    exit_code = 2

@@ -35,7 +35,13 @@ from publisher.characters import describe, invisible_characters, is_reordering
 from publisher.components import component_problems
 from publisher.config import SERIES_FILE, Site, read_site
 from publisher.dates import long_date, month_year
-from publisher.errors import ContentError, Problem, PublisherError, RenderError, reading_order
+from publisher.errors import (
+    ContentError,
+    Problem,
+    RenderError,
+    UsageError,
+    reading_order,
+)
 from publisher.pages import PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather
 from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE, ResourceRefused, SiteResources
@@ -137,10 +143,8 @@ _ATTRIBUTE_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)\}")
 _ID = re.compile(r"\sid=\"([^\"]+)\"")
 
 
-class DenyListError(PublisherError):
+class DenyListError(UsageError):
     """The deny-list file cannot be read: a usage error."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from publisher.config import (
     read_site,
 )
 from publisher.dates import month_year
-from publisher.errors import ContentError, Problem, PublisherError
+from publisher.errors import ContentError, Problem, PublisherError, UsageError
 from publisher.output import Stopped, stop_on_signals
 from publisher.plan import gather
 from publisher.publishing import (
@@ -66,19 +66,46 @@ STOPPED = "publisher: stopped ({signal}); nothing half-written was left"
 EXIT_INTERRUPTED = 130
 
 
+class PublisherCommand(click.Command):
+    """A command whose library call says it was used wrongly (`UsageError`, naming an
+    argument or option) reports it as click reports a bad parameter, with the usage."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as error:
+            if error.option is None:
+                raise
+            raise click.BadParameter(error.problem.message, ctx=ctx,
+                                     param_hint=error.option) from None
+
+
+class _CommandGroup(click.Group):
+    """`publisher blocks`: its commands are PublisherCommands too."""
+
+    command_class = PublisherCommand
+
+
 class PublisherGroup(click.Group):
-    """Turns an unexpected exception into one line, unless --debug asks for the traceback,
-    and Ctrl-C into one line and exit code 130.
+    """Reports what the library raises (a PublisherError) once, with its exit code; turns
+    an unexpected exception into one line, unless --debug asks for the traceback, and
+    Ctrl-C into one line and exit code 130.
 
     An exception raised in a build's worker process comes here too: the worker hands it
     to the build, which raises it again.
     """
+
+    command_class = PublisherCommand
+    group_class = _CommandGroup
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
+        except PublisherError as error:
+            click.echo(error.report(), err=True)
+            ctx.exit(error.exit_code)
         except KeyboardInterrupt as interrupted:
             if ctx.meta.get("publisher.debug"):
                 traceback.print_exc()

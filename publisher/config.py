@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from publisher.errors import ContentError, Problem, PublisherError, display_path
+from publisher.errors import ContentError, Problem, UsageError, display_path
 from publisher.organisations import (
     Organisation,
     OrganisationSettings,
@@ -257,10 +257,8 @@ class HouseStyle:
     pages: int | None = None
 
 
-class SiteNotFound(PublisherError):
+class SiteNotFound(UsageError):
     """publisher was run outside a site: a usage error."""
-
-    exit_code = 2
 
 
 @dataclass(frozen=True)

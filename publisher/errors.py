@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import click
-
 Severity = Literal["error", "warning"]
 
 
@@ -44,8 +42,9 @@ class Problem:
         return f"{where}{self.severity}: {self.message}{code}"
 
 
-class PublisherError(click.ClickException):
-    """A problem the user can fix. Printed as one clean message; exit code 1."""
+class PublisherError(Exception):
+    """A problem the user can fix, said in one message. The command line prints `report()`
+    and exits with `exit_code`: 1, something in the content."""
 
     exit_code = 1
 
@@ -53,8 +52,22 @@ class PublisherError(click.ClickException):
         self.problem = Problem(path, line, message)
         super().__init__(str(self.problem))
 
-    def show(self, file: object = None) -> None:
-        click.echo(f"Error: {self.format_message()}", err=True)
+    def report(self) -> str:
+        """What the command line prints."""
+        return f"Error: {self}"
+
+
+class UsageError(PublisherError):
+    """The command was given something it cannot use (a path that names no issue, a date
+    out of order): exit code 2. `option` is the argument or option at fault, as `--help`
+    names it (ISSUE, --date), if there is one."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, option: str | None = None, path: str | None = None,
+                 line: int | None = None):
+        super().__init__(message, path=path, line=line)
+        self.option = option
 
 
 class ContentError(PublisherError):
@@ -70,11 +83,11 @@ class ContentError(PublisherError):
             f"{count} problem{'s' if count != 1 else ''} in "
             f"{len(files)} file{'s' if len(files) != 1 else ''}; {outcome}."
         )
-        click.ClickException.__init__(self, "\n".join([*lines, summary]))
+        Exception.__init__(self, "\n".join([*lines, summary]))
         self.problem = self.problems[0]
 
-    def show(self, file: object = None) -> None:
-        click.echo(self.format_message(), err=True)
+    def report(self) -> str:
+        return str(self)
 
     def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem], str]]:
         return (ContentError, (self.problems, self.outcome))  # from a worker process

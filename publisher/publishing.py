@@ -17,8 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-import click
-
 from publisher.archive_lock import (
     LOCK_FILE,
     ArchiveLock,
@@ -32,7 +30,7 @@ from publisher.build_mutex import output_lock
 from publisher.build_record import IssueRecord
 from publisher.checks import DenyList, check_site
 from publisher.config import Site, read_site
-from publisher.errors import ContentError, Problem, PublisherError
+from publisher.errors import ContentError, Problem, PublisherError, UsageError
 from publisher.fingerprint import digest_bytes
 from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
 from publisher.output import interrupts_deferred, write_atomically
@@ -270,8 +268,8 @@ def _verdicts(site: Site, lock: ArchiveLock, paths: list[Path] | None, jobs: int
     """Each locked (or published) issue at `paths`, or all, rebuilt and compared."""
     for path in paths or []:
         if not path.exists() and not any(_asked(site, label, [path]) for label in lock.issues):
-            raise click.BadParameter(f"{str(path)!r} does not exist, and is not an issue in "
-                                     "the archive lock", param_hint="ISSUES")
+            raise UsageError(f"{str(path)!r} does not exist, and is not an issue in the archive "
+                             "lock", option="ISSUES")
     gone = {label for label in lock.issues
             if not (site.root / label).exists() and _asked(site, label, paths)}
     existing = [path for path in paths or [] if path.exists()]
@@ -457,8 +455,8 @@ def _one_issue(site: Site, path: Path) -> Issue:
     if gathered.problems:
         raise ContentError(gathered.problems)
     if len(gathered.readable) != 1 or path.is_dir():
-        raise click.BadParameter(f"{str(path)!r} is a folder; give one issue's Markdown file",
-                                 param_hint="ISSUE")
+        raise UsageError(f"{str(path)!r} is a folder; give one issue's Markdown file",
+                         option="ISSUE")
     return gathered.readable[0]
 
 
@@ -501,8 +499,8 @@ def _with_correction(lines: list[str], issue: Issue, day: datetime.date,
     """`lines` with a correction added to the end of the front matter's `corrections:`."""
     last = issue.front.corrections[-1].date if issue.front.corrections else issue.front.date
     if day < last:
-        raise click.BadParameter(f"{day.isoformat()} is before {last.isoformat()}, the date of "
-                                 "the issue or its last correction", param_hint="--date")
+        raise UsageError(f"{day.isoformat()} is before {last.isoformat()}, the date of the "
+                         "issue or its last correction", option="--date")
     note = json.dumps(" ".join(note.split()), ensure_ascii=False)
     closing = issue.body_line - 2  # the index of the front matter's closing '---'
     start = issue.front_lines.get(("corrections",))

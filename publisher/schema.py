@@ -51,7 +51,7 @@ from pydantic_core import core_schema
 
 from publisher import blocks, config, sources, validation
 from publisher.config import SITE_FILE, SOURCE_FOLDERS, SiteNotFound
-from publisher.errors import ContentError, Problem, PublisherError, display_path
+from publisher.errors import ContentError, Problem, PublisherError, UsageError, display_path
 from publisher.output import write_if_changed
 from publisher.validation import validate_document
 
@@ -441,10 +441,8 @@ def _markdown(key: str, schema: JsonSchema) -> str:
 # --- Writing ----------------------------------------------------------------------------------
 
 
-class SchemaFolderError(PublisherError):
+class SchemaFolderError(UsageError):
     """The schema folder was given where it would mix schemas into the sources: bad usage."""
-
-    exit_code = 2
 
 
 def write_schemas(site_root: Path, folder: Path, vscode: bool = False) -> list[str]:

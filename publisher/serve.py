@@ -57,7 +57,7 @@ from watchfiles import Change, DefaultFilter, watch
 
 from publisher.build import BuildReport, build
 from publisher.config import ISSUES_FOLDER, SITE_FILE, SOURCE_FOLDERS, read_site
-from publisher.errors import ContentError, PublisherError, display_path
+from publisher.errors import ContentError, PublisherError, UsageError, display_path
 from publisher.plan import record_key
 from publisher.resources import MEDIA_TYPES
 
@@ -92,10 +92,8 @@ CONTENT_TYPES = {
 }
 
 
-class NotAnIssue(PublisherError):
+class NotAnIssue(UsageError):
     """ISSUE names no issue or series of the site: a usage error."""
-
-    exit_code = 2
 
 
 def serve(site_root: Path, start: Path | None = None, *, port: int = 8000,
