@@ -146,7 +146,15 @@ class Block:
 
 
 class ResolutionError(Exception):
-    """A block cannot be given for a date; the message says why and what exists."""
+    """A block cannot be given for a date: `reason` says why and what exists, and
+    `pinnable` whether pinning a version would give one (the message then says how)."""
+
+    PIN = "pin one with '| version: N' or use another block"
+
+    def __init__(self, reason: str, pinnable: bool = False):
+        super().__init__(f"{reason}; {self.PIN}" if pinnable else reason)
+        self.reason = reason
+        self.pinnable = pinnable
 
 
 @dataclass(frozen=True)
@@ -205,13 +213,12 @@ class BlockLibrary:
         if not in_force:
             raise ResolutionError(
                 f"block {name!r} was not yet in effect on {as_of.isoformat()}; its versions: "
-                f"{block.version_list()}; pin one with '| version: N' or use another block")
+                f"{block.version_list()}", pinnable=True)
         current = in_force[-1]
         if current.retired is not None and current.retired <= as_of:
             raise ResolutionError(
                 f"block {name!r} was retired on {current.retired.isoformat()}, before "
-                f"{as_of.isoformat()}; its versions: {block.version_list()}; pin one with "
-                "'| version: N' or use another block")
+                f"{as_of.isoformat()}; its versions: {block.version_list()}", pinnable=True)
         return block, current
 
     def suggest(self, name: str) -> str:
@@ -475,14 +482,14 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
                                 f"this folder of blocks has no {KIND_FILE} describing its kind; "
                                 "add one with a description and the kind's fields"))
         return None
-    document = _read_yaml(kind_file, shown, site_root, problems)
+    document = read_block_yaml(kind_file, shown, site_root, problems)
     if document is None:
         return None
     spec, found = validate_document(KindSpec, document)
     problems.extend(found)
     if spec is None:
         return None
-    bad = _bad_field_names(spec.fields, document, ("fields",))
+    bad = bad_field_names(spec.fields, document, ("fields",))
     if bad:
         problems.extend(bad)
         return None
@@ -492,7 +499,7 @@ def _load_kind(folder: Path, site_root: Path, template_folders: list[Path],
                                 f"templates/{partial} to lay it out"))
         return None
     return Kind(name=folder.name, spec=spec, source=kind_file, shown=shown,
-                block_model=_block_model(folder.name, spec))
+                block_model=block_model(folder.name, spec))
 
 
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -502,7 +509,7 @@ UNUSABLE_FIELDS = frozenset({"items", "keys", "values", "get", "pop",
                              "dict", "json", "schema", "validate", "construct"})
 
 
-def _bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
+def bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
                      location: Location) -> list[Problem]:
     """Field names a template could not reach, or that versions keep for themselves."""
     kept = UNUSABLE_FIELDS | (set(RESERVED_FIELDS) if location == ("fields",) else set())
@@ -514,7 +521,7 @@ def _bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
                                     "cannot name a field; use lower-case letters, digits and "
                                     "underscores, and not a name publisher keeps for itself "
                                     f"({', '.join(sorted(kept))})"))
-        problems.extend(_bad_field_names(spec.fields or {}, document, (*where, "fields")))
+        problems.extend(bad_field_names(spec.fields or {}, document, (*where, "fields")))
     return problems
 
 
@@ -524,7 +531,7 @@ def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]
         problems.append(Problem(shown, None, f"{path.stem!r} cannot name a block; rename the file "
                                 "with lower-case letters, digits and hyphens only"))
         return None
-    document = _read_yaml(path, shown, site_root, problems)
+    document = read_block_yaml(path, shown, site_root, problems)
     if document is None:
         return None
     model, found = validate_document(kind.block_model, document)
@@ -570,7 +577,7 @@ def _versions(entries: list[dict[str, Any]],
     return versions, problems
 
 
-def _read_yaml(path: Path, shown: str, site_root: Path,
+def read_block_yaml(path: Path, shown: str, site_root: Path,
                problems: list[Problem]) -> YamlDocument | None:
     text, problem = read_text(path, shown, within=site_root)
     document = None
@@ -626,7 +633,7 @@ def _markdown_values(fields: dict[str, FieldSpec], values: dict[str, Any],
                 pending.extend((item, entry, (*where, index)) for index, entry in enumerate(value))
 
 
-def _block_model(kind: str, spec: KindSpec) -> type[BaseModel]:
+def block_model(kind: str, spec: KindSpec) -> type[BaseModel]:
     """The pydantic model of a block file of this kind: title, description, versions."""
     version = create_model(
         f"{_model_name(kind)}Version",
@@ -666,13 +673,13 @@ def _annotation(owner: str, spec: FieldSpec) -> Any:
     return SCALAR_TYPES[spec.type]
 
 
-def _check_url(value: str) -> str:
+def check_url(value: str) -> str:
     if not value.startswith(("https://", "http://", "mailto:")):
         raise ValueError("write the full address, starting with https://")
     return value
 
 
-def _check_email(value: str) -> str:
+def check_email(value: str) -> str:
     if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
         raise ValueError("is not an email address")
     return value
@@ -684,8 +691,8 @@ SCALAR_TYPES: dict[str, Any] = {
     "markdown": Text,
     "date": IsoDate,
     "number": WholeNumber,
-    "url": Annotated[str, AfterValidator(_check_url)],
-    "email": Annotated[str, AfterValidator(_check_email)],
+    "url": Annotated[str, AfterValidator(check_url)],
+    "email": Annotated[str, AfterValidator(check_email)],
 }
 
 

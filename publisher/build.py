@@ -143,7 +143,7 @@ def build(site_root: Path, paths: list[Path] | None = None,
     gathered = gather(site, paths)
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
-    output_folder = _checked_output_folder(site, output_folder, take_over=force)
+    output_folder = checked_output_folder(site, output_folder, take_over=force)
     with output_lock(output_folder, site.shown(output_folder)):
         return _build_locked(site, gathered, paths, formats, output_folder, force=force,
                              frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
@@ -425,7 +425,7 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
             *render_feeds(site, output_folder, entries), *files]
 
 
-def _checked_output_folder(site: Site, requested: Path | None, take_over: bool = False) -> Path:
+def checked_output_folder(site: Site, requested: Path | None, take_over: bool = False) -> Path:
     """The output folder, refused where writing would mix outputs into the sources, or, unless
     `take_over`, into a folder of other files (a home folder, a project) whose own
     index.html and the like a build would overwrite."""

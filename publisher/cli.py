@@ -24,7 +24,6 @@ from publisher.blocks import (
     BlockLibrary,
     BlockUse,
     ResolutionError,
-    find_uses,
     yaml_text,
 )
 from publisher.build import FORMATS, Format, Rendered, build
@@ -41,7 +40,7 @@ from publisher.config import (
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, UsageError
 from publisher.output import Stopped, stop_on_signals
-from publisher.plan import gather
+from publisher.plan import block_uses
 from publisher.publishing import (
     FAILURES,
     Relocked,
@@ -683,8 +682,7 @@ def blocks_show(site_root: Path, name: str, as_of: str | None, version: int | No
     try:
         block, chosen = library.resolve(name, day, version)
     except ResolutionError as error:
-        message = str(error).replace("pin one with '| version: N' or use another block",
-                                     "show one with --version N")
+        message = f"{error.reason}; show one with --version N" if error.pinnable else str(error)
         if version:
             raise click.BadParameter(message, param_hint="--version") from None
         raise PublisherError(message) from None
@@ -803,22 +801,12 @@ def _repair_interrupted(site_root: Path) -> None:
 
 def _library_and_uses(site_root: Path, name: str | None = None,
                       with_uses: bool = True) -> tuple[BlockLibrary, list[BlockUse]]:
-    """The library, and its uses by every issue that could be read; other problems are noted."""
-    site, problems = read_site(site_root)
-    gathered = gather(site)
-    if gathered.library_problems:
-        raise ContentError(gathered.library_problems,
-                           outcome="fix the block library before asking about it")
-    uses = []
-    if with_uses:
-        issues = [(planned, site.styles[planned.style])
-                  for planned in gathered.readable]
-        uses = find_uses(gathered.library, issues, name)
-    others = len(problems) + len(gathered.issue_problems)
+    """The library and its uses (see `plan.block_uses`), noting the site's other problems."""
+    library, uses, others = block_uses(site_root, name, with_uses)
     if others:
         click.echo(f"note: {others} problem{'s' if others != 1 else ''} in the site's issues or "
                    "settings; 'publisher build' lists them", err=True)
-    return gathered.library, uses
+    return library, uses
 
 
 def _known_block(library: BlockLibrary, name: str) -> None:

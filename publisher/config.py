@@ -152,17 +152,17 @@ class SiteSettings(Schema):
              "logo_description": self.logo_description})
 
 
-def _colour(value: str) -> str:
+def check_colour(value: str) -> str:
     if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
         raise PydanticCustomError("publisher", f"{value!r} is not a colour; write it as # and "
                                   "six hexadecimal digits, in quotes, e.g. \"#14506e\"")
     return value.lower()
 
 
-Colour = Annotated[str, AfterValidator(_colour)]
+Colour = Annotated[str, AfterValidator(check_colour)]
 
 
-def _organisation_section(value: Any) -> Any:
+def organisation_section(value: Any) -> Any:
     """site.yml names the board in one line; a series' organisation is a section, and the
     one line is the likely slip."""
     if isinstance(value, str) and not value.strip():
@@ -204,7 +204,7 @@ class SeriesSettings(Schema):
         default_factory=dict, description="Brand colours of this series, overriding the "
         "site's (styles/brand.css), e.g. 'brand: \"#5b2a86\"'.")
     organisation: Annotated[OrganisationSettings | None,
-                            BeforeValidator(_organisation_section)] = Field(
+                            BeforeValidator(organisation_section)] = Field(
         None, description="The board this series is published for, if not the site's: its "
         "name, website, logo, accessibility contact and contacts block. Each key left out is "
         "site.yml's.")

@@ -1,15 +1,23 @@
 """What a build or a check works on: the site's issues, each with the block versions it
-shows, and every problem found on the way. Nothing is raised for content here: the callers
-decide what the problems stop."""
+shows, and every problem found on the way. Nothing is raised for content here (but for a
+broken block library asked about), the callers decide what the problems stop."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from publisher.blocks import BlockLibrary, PlacedBlock, issue_placements, load_library, place_blocks
-from publisher.config import Site
-from publisher.errors import Problem
+from publisher.blocks import (
+    BlockLibrary,
+    BlockUse,
+    PlacedBlock,
+    find_uses,
+    issue_placements,
+    load_library,
+    place_blocks,
+)
+from publisher.config import Site, read_site
+from publisher.errors import ContentError, Problem
 from publisher.limits import issue_size_problems
 from publisher.sources import Issue, read_issues
 
@@ -60,6 +68,23 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
             planned.append(PlannedIssue(issue, placed))
     return Gathered(library=library, issues=planned, readable=issues,
                     library_problems=library_problems, issue_problems=problems)
+
+
+def block_uses(site_root: Path, name: str | None = None,
+               with_uses: bool = True) -> tuple[BlockLibrary, list[BlockUse], int]:
+    """The block library of the site at `site_root`, each use of its blocks (or of block
+    `name`) by every issue that could be read, and how many other problems the site has
+    (its issues' and settings'). Raises ContentError if the library itself is wrong."""
+    site, problems = read_site(site_root)
+    gathered = gather(site)
+    if gathered.library_problems:
+        raise ContentError(gathered.library_problems,
+                           outcome="fix the block library before asking about it")
+    uses = []
+    if with_uses:
+        issues = [(issue, site.styles[issue.style]) for issue in gathered.readable]
+        uses = find_uses(gathered.library, issues, name)
+    return gathered.library, uses, len(problems) + len(gathered.issue_problems)
 
 
 def record_key(issue: Issue) -> str:

@@ -25,7 +25,7 @@ from publisher.archive_lock import (
     OutputRecord,
     read_lock,
 )
-from publisher.build import FORMATS, _checked_output_folder, build
+from publisher.build import FORMATS, build, checked_output_folder
 from publisher.build_mutex import output_lock
 from publisher.build_record import IssueRecord
 from publisher.checks import DenyList, check_site
@@ -86,7 +86,7 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     was done; if it was this one and it had finished, its edition is the one returned.
     """
     site = _read_site(site_root)
-    folder = _checked_output_folder(site, output_folder)
+    folder = checked_output_folder(site, output_folder)
     # Locked throughout, not only while it builds: two publications at once would each
     # write the archive lock as it was before the other wrote it. The site's lock holds
     # off a publication into another output folder, and any command's repairs.

@@ -17,7 +17,7 @@ How it is made:
 - Each schema is generated from the pydantic model that validates the file, with
   `model_json_schema`, so its keys, which of them are required, its choices and its
   descriptions cannot drift from the validation. A kind's block model is built from its
-  `_kind.yml` alone (`blocks._block_model`, the one `publisher build` uses): a new kind of
+  `_kind.yml` alone (`blocks.block_model`, the one `publisher build` uses): a new kind of
   block gets a schema without a change to Python.
 - The models see YAML as text (`yamldoc` reads every scalar as a string), and some of their
   validators accept more than their type says (`keywords: a, b` is a list, `number: "3"` a
@@ -124,8 +124,8 @@ def _language(_: JsonSchema) -> JsonSchema:
                    "write a language tag, for example en-GB for British English or cy for Welsh")
 
 
-def _date_or_text(_: JsonSchema) -> JsonSchema:
-    """`next_issue`: a date, or words that do not look like a date. (`_date_or_text` turns an
+def date_or_text(_: JsonSchema) -> JsonSchema:
+    """`next_issue`: a date, or words that do not look like a date. (`date_or_text` turns an
     empty value into None, but the model then refuses None, so null is refused here too.)"""
     words = {"type": _TEXT_TYPES, "minLength": 1,
              "not": {"type": "string", "pattern": _LOOKS_LIKE_DATE}}
@@ -165,17 +165,17 @@ _BEFORE: dict[Any, Rule] = {
     validation.split_text_list: _text_list,
     validation.placement_list: _placement_list,
     validation.check_language: _language,
-    sources._date_or_text: _date_or_text,
-    config._organisation_section: _as_is,
+    sources.date_or_text: date_or_text,
+    config.organisation_section: _as_is,
 }
 #: AfterValidators (and field validators) that narrow a string in a way a pattern can say.
 _AFTER: dict[Any, Rule] = {
     validation.not_negative: _as_it_is,
     config.SiteSettings._web_address: _web_address,
     validation.check_web_address: _web_address,
-    config._colour: _colour,
-    blocks._check_url: _url,
-    blocks._check_email: _email,
+    config.check_colour: _colour,
+    blocks.check_url: _url,
+    blocks.check_email: _email,
 }
 #: Validators whose checks a schema cannot express; `publisher build` still makes them.
 CHECKED_ON_BUILD: frozenset[Any] = frozenset({
@@ -314,11 +314,11 @@ def _read_kind(folder: Path, root: Path, problems: list[Problem]) -> blocks.Kind
                                 "describing its kind; add one with a description and the "
                                 "kind's fields"))
         return None
-    document = blocks._read_yaml(path, display_path(path, root), root, problems)
+    document = blocks.read_block_yaml(path, display_path(path, root), root, problems)
     if document is None:
         return None
     spec, found = validate_document(blocks.KindSpec, document)
-    found += blocks._bad_field_names(spec.fields, document, ("fields",)) if spec else []
+    found += blocks.bad_field_names(spec.fields, document, ("fields",)) if spec else []
     problems.extend(found)
     return None if found else spec
 
@@ -360,7 +360,7 @@ def _kind_schema() -> SchemaFile:
 
 
 def _block_schema(kind: str, spec: blocks.KindSpec) -> SchemaFile:
-    model = blocks._block_model(kind, spec)
+    model = blocks.block_model(kind, spec)
     schema = model_schema(model, f"{kind} block", f"A block of kind '{kind}' (blocks/{kind}/"
                           f"NAME.yml): {spec.description}")
     _describe(schema["properties"], _BLOCK_KEYS)

@@ -50,7 +50,7 @@ NOT_AN_ISSUE = "_"
 _LOOKS_LIKE_DATE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
-def _date_or_text(value: Any) -> Any:
+def date_or_text(value: Any) -> Any:
     """`next_issue` may be a date (2011-09-01) or words ("September 2011", "in the autumn")."""
     if isinstance(value, str) and _LOOKS_LIKE_DATE.match(value.strip()):
         return parse_iso_date(value)
@@ -104,7 +104,7 @@ class FrontMatter(Schema):
                                "and the PDF's keywords.")
     language: Language | None = Field(None, description="Language of this issue if it differs "
                                   "from the site's (BCP 47, e.g. cy for Welsh).")
-    next_issue: Annotated[datetime.date | Text, BeforeValidator(_date_or_text)] | None = Field(
+    next_issue: Annotated[datetime.date | Text, BeforeValidator(date_or_text)] | None = Field(
         None, description="When the next issue comes out: a date or words.")
     contributors: TextList = Field(default_factory=list, description="Teams or roles that "
                                    "wrote for the issue (never individuals' names).")
