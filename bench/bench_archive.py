@@ -372,10 +372,12 @@ def compare_builds(site: Path, issue: Path, rounds: int) -> dict[str, list[float
     timings: dict[str, list[float]] = {"ours": [], "bare": []}
     with tempfile.TemporaryDirectory(prefix="bench-archive-c-") as folder:
         output = Path(folder)
-        html_file = bench.build(site, [issue], ("html",), output).built[0].files[0]
+        html_file = bench.build(site, [issue], bench.BuildOptions(bench.chosen("html"), output)
+                                ).built[0].files[0]
 
         def ours() -> None:
-            bench.build(site, [issue], ("pdf",), output, force=True)
+            bench.build(site, [issue], bench.BuildOptions(bench.chosen("pdf"), output,
+                                                          force=True))
 
         def bare() -> None:
             bench.weasyprint.HTML(filename=html_file).write_pdf()

@@ -25,9 +25,10 @@ from pathlib import Path
 
 import weasyprint
 
-from publisher.build import build
+from publisher.build import BuildOptions, build
 from publisher.config import read_site
 from publisher.fingerprint import InputReader
+from publisher.formats import chosen
 from publisher.pages import PageMaker
 from publisher.plan import gather
 
@@ -51,11 +52,11 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder)
-        report = build(PROJECT, [issue], ("html",), output)
+        report = build(PROJECT, [issue], BuildOptions(chosen("html"), output))
         html_file = report.built[0].files[0]
 
         def ours() -> None:
-            build(PROJECT, [issue], ("pdf",), output, force=True)
+            build(PROJECT, [issue], BuildOptions(chosen("pdf"), output, force=True))
 
         site, _ = read_site(PROJECT)
         copies = InputReader(site).copies(report.built[0].issue)

@@ -8,10 +8,9 @@ is not rendered again.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
 from publisher.archive_lock import frozen_problem, read_lock
 from publisher.blocks import PlacedBlock
@@ -36,6 +35,7 @@ from publisher.errors import (
 )
 from publisher.feeds import render_feeds
 from publisher.fingerprint import Fingerprint, InputReader, digest_bytes
+from publisher.formats import FORMATS, HtmlPage, Made, OutputFormat, WebPdf, chosen
 from publisher.output import (
     OutsideOutputFolder,
     check_inside,
@@ -50,18 +50,46 @@ from publisher.pages import Page, PageMaker
 from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.sources import Issue, read_issues
-from publisher.variants import archival_path, is_archival
 from publisher.workers import run_each
 
-Format = Literal["html", "pdf"]
-FORMATS: tuple[Format, ...] = ("html", "pdf")
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """How a build goes, from the command line (build, publish, verify, relock, serve).
+
+    `formats` are the names of the output formats to make (see `formats`), all by default.
+    `output_folder` is where, if not site.yml's. With `force` every issue is made again
+    (and a folder of other files may be written into). With `frozen`, a published issue
+    whose inputs moved since it was locked is an error. With `drafts`, the archive's pages
+    and feeds list drafts too. `pdf_variant` is every web copy's variant, over the
+    series'. With `allow_remote`, pages may show https:// images. `jobs` worker processes
+    render. `deny_list` is the checker's. With `strict`, the checker's warnings, and the
+    render's that an issue could silence, stop the build too (as `publish` wants).
+    """
+
+    formats: frozenset[str] = field(default_factory=lambda: chosen("all"))
+    output_folder: Path | None = None
+    force: bool = False
+    frozen: bool = False
+    drafts: bool = False
+    pdf_variant: PdfVariant | None = None
+    allow_remote: bool = False
+    jobs: int = 1
+    deny_list: DenyList = field(default_factory=DenyList)
+    strict: bool = False
+
+    def formats_for(self, issue: Issue) -> list[OutputFormat]:
+        """The formats asked for that `issue` gets, in the registry's order."""
+        return [output_format for output_format in FORMATS
+                if output_format.name in self.formats and output_format.applies(issue)]
 
 
 @dataclass(frozen=True)
 class Rendered:
     """An issue's files, ready to write (output path and bytes), with what they were made of."""
 
-    outputs: dict[Format, list[tuple[Path, bytes]]]
+    #: Each format's files, by the format's name: its own file first.
+    outputs: dict[str, list[tuple[Path, bytes]]]
     page_count: int | None
     fingerprint: Fingerprint
     #: What laying out the PDF found (see `pdf.RenderedPdf.warnings`), less what the issue
@@ -103,11 +131,9 @@ class BuildReport:
     #: The checker's warnings about the issues built, their series and their blocks.
     warnings: list[Problem] = field(default_factory=list)
 
-    def count(self, suffix: str, archival: bool = False) -> int:
-        """How many files with `suffix` this build wrote: web copies and pages, or with
-        `archival` the archival copies."""
-        return sum(1 for built in self.built for path in built.files if path.suffix == suffix
-                   and is_archival(path.relative_to(self.output_folder).as_posix()) == archival)
+    def count(self, name: str) -> int:
+        """How many issues this build wrote the file of the format `name` for."""
+        return sum(1 for built in self.built if name in built.rendered.outputs)
 
 
 class Progress(Protocol):
@@ -120,78 +146,62 @@ class Progress(Protocol):
 
 
 def build(site_root: Path, paths: list[Path] | None = None,
-          formats: Iterable[Format] = FORMATS, output_folder: Path | None = None, *,
-          force: bool = False, frozen: bool = False, drafts: bool = False,
-          pdf_variant: PdfVariant | None = None, allow_remote: bool = False, jobs: int = 1,
-          deny_list: DenyList | None = None, progress: Progress | None = None,
-          refuse_warnings: bool = False) -> BuildReport:
-    """Build the issues of the site at `site_root` (all, or those at `paths`).
+          options: BuildOptions | None = None, progress: Progress | None = None) -> BuildReport:
+    """Build the issues of the site at `site_root` (all, or those at `paths`), as `options`
+    say. Issues whose files are up to date are skipped unless `options.force`.
 
-    Issues whose files are up to date are skipped unless `force`. With `frozen`, a
-    published issue whose inputs moved since it was locked is an error. With `drafts`, the
-    archive's pages and feeds list drafts too. `pdf_variant` is the variant of every web
-    copy, over what the series say (see `variants`). With `allow_remote`, pages may show
-    https:// images (fetched within a time-out and a size cap; such an issue is rendered
-    every time). `jobs` worker processes render. The issues
-    rendered are checked as `publisher check` does (with `deny_list`); its warnings are
-    in the report. Raises ContentError listing every problem, the checker's errors
-    included (and with `refuse_warnings`, its warnings and the render's that an issue could
-    silence, such as characters the fonts lack), before anything is written.
+    The issues rendered are checked as `publisher check` does; its warnings are in the
+    report. Raises ContentError listing every problem, the checker's errors included, before
+    anything is written.
     """
-    formats = tuple(formats)
+    options = options or BuildOptions()
     site, problems = read_site(site_root)
     gathered = gather(site, paths)
     if problems or gathered.problems:
         raise ContentError([*problems, *gathered.problems])
-    output_folder = checked_output_folder(site, output_folder, take_over=force)
+    output_folder = checked_output_folder(site, options.output_folder, take_over=options.force)
     with output_lock(output_folder, site.shown(output_folder)):
-        return _build_locked(site, gathered, paths, formats, output_folder, force=force,
-                             frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
-                             allow_remote=allow_remote, jobs=jobs, deny_list=deny_list,
-                             progress=progress, refuse_warnings=refuse_warnings)
+        return _build_locked(site, gathered, paths, options, output_folder, progress)
 
 
 def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
-                  formats: tuple[Format, ...], output_folder: Path, *, force: bool,
-                  frozen: bool, drafts: bool, pdf_variant: PdfVariant | None,
-                  allow_remote: bool, jobs: int, deny_list: DenyList | None,
-                  progress: Progress | None, refuse_warnings: bool = False) -> BuildReport:
+                  options: BuildOptions, output_folder: Path,
+                  progress: Progress | None) -> BuildReport:
     """The build, once no other build can write to the output folder (see `build_mutex`)."""
-    reader = InputReader(site, pdf_variant)
-    if frozen:
+    reader = InputReader(site, options.pdf_variant)
+    if options.frozen:
         _check_frozen(site, gathered, reader)
     state = read_state(output_folder)
     report = BuildReport(site=site, output_folder=output_folder)
-    to_render = _changed_issues(gathered.issues, state, reader, formats, report, force)
+    to_render = _changed_issues(gathered.issues, state, reader, options, report)
     if progress:
         progress.start(len(to_render), len(report.unchanged))
-    checks = _checks_before_rendering(site, to_render, deny_list or DenyList())
+    checks = _checks_before_rendering(site, to_render, options.deny_list)
     if any(problem.severity == "error" for problem in checks):
         raise ContentError([problem for problem in checks if problem.severity == "error"])
-    report.built = _render_all(site, output_folder, to_render, formats, reader, jobs, progress,
-                               deny_list or DenyList(), allow_remote)
+    report.built = _render_all(site, output_folder, to_render, options, reader, progress)
     report.warnings = sorted([*checks, *(problem for built in report.built
                                          for problem in built.rendered.checked)],
                              key=reading_order)
     refused = [problem for problem in [*report.warnings, *(warning for built in report.built
                                                            for warning in built.warnings)]
                if problem.code in WARNINGS]
-    if refuse_warnings and refused:
+    if options.strict and refused:
         raise ContentError(refused)
     _check_inside(output_folder, report.built)
     dropped: list[Path] = []
     for built in report.built:
         key = record_key(built.issue)
         report.records[key] = _record(built, output_folder, state.records.get(key))
-        dropped += _dropped_files(state.records.get(key), report.records[key], formats,
-                                  output_folder)
+        dropped += _dropped_files(state.records.get(key), report.records[key],
+                                  options.formats, output_folder)
     state_changed = _update_state(state, report.records, forget_others=paths is None)
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
+    pages = HtmlPage.name in options.formats
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
-                             pages="html" in formats, record=state_changed, drafts=drafts,
-                             pdf_variant=pdf_variant)
+                             pages=pages, record=state_changed, options=options)
     _write(output_folder, report.built, site_files, dropped,
-           site.styles_folder if "html" in formats else None)
+           site.styles_folder if pages else None)
     return report
 
 
@@ -243,7 +253,7 @@ def _write(output_folder: Path, built: list[BuiltIssue], site_files: list[tuple[
                 write_if_changed(path, data, within=output_folder)
 
 
-def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: tuple[Format, ...],
+def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: frozenset[str],
                    output_folder: Path) -> list[Path]:
     """The files of `formats` an issue had and no longer makes (the archival copy of an
     issue set back to draft): left in place, they would be taken for current."""
@@ -257,14 +267,14 @@ def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: tuple[
 
 
 def _changed_issues(planned: list[PlannedIssue], state: BuildState, reader: InputReader,
-                    formats: tuple[Format, ...], report: BuildReport,
-                    force: bool) -> list[PlannedIssue]:
+                    options: BuildOptions, report: BuildReport) -> list[PlannedIssue]:
     """The issues to render; those up to date go into `report` as unchanged."""
     to_render = []
     for issue in planned:
         record = state.records.get(issue.key)
-        if not force and record and _up_to_date(record, issue, reader, report.output_folder,
-                                                 formats):
+        names = [output_format.name for output_format in options.formats_for(issue.issue)]
+        if not options.force and record and _up_to_date(record, issue, reader,
+                                                         report.output_folder, names):
             report.unchanged.append(issue.issue)
             report.records[issue.key] = record
         else:
@@ -283,10 +293,35 @@ def _update_state(state: BuildState, records: dict[str, IssueRecord],
                          if key in records}
     return state.records != before
 
-def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResources,
-                 reader: InputReader, blocks: list[PlacedBlock]) -> Rendered:
-    """The bytes of each file an issue becomes. Raises RenderError naming the issue."""
-    outputs: dict[Format, list[tuple[Path, bytes]]] = {}
+def render_issue(page: Page, formats: list[OutputFormat], resources: SiteResources,
+                 reader: InputReader, blocks: list[PlacedBlock],
+                 maker: PageMaker) -> Rendered:
+    """The bytes of each file an issue becomes in `formats` (its PDF laid out once, if any
+    of them needs it), and what they were made from. Raises RenderError naming the issue."""
+    made = Made(page, reader.copies(page.issue), images=_images(page, resources),
+                render_template=lambda name, context: maker.render_more(page, name, context))
+    page_count, warnings, remote = None, [], {}
+    linked = resources.linked_files(page.html, page.path)
+    variants = list(dict.fromkeys(variant for output_format in formats
+                                  if (variant := output_format.variant(made.copies))))
+    if variants:
+        from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
+
+        pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
+                         created=page.issue.front.date, variants=variants, pages=page.pages)
+        made.pdf = dict(zip(variants, pdf.copies, strict=True))
+        page_count, warnings, remote = pdf.page_count, pdf.warnings, pdf.remote
+        linked = [*linked, *pdf.loaded]
+    outputs = {output_format.name: output_format.files(made, maker.output_folder)
+               for output_format in formats}
+    fingerprint = reader.made(page.issue, blocks, page.templates,
+                              list(dict.fromkeys([*linked, *made.read_files])), remote)
+    return Rendered(outputs=outputs, page_count=page_count, fingerprint=fingerprint,
+                    warnings=warnings)
+
+
+def _images(page: Page, resources: SiteResources) -> list[tuple[Path, Path]]:
+    """The images the page shows: where each is copied beside it, and its source."""
     images = []
     for reference in page.images:
         try:
@@ -296,34 +331,13 @@ def render_issue(page: Page, formats: tuple[Format, ...], resources: SiteResourc
         except ResourceRefused as refusal:
             raise RenderError(refusal.reasons[0], path=page.issue.shown,
                               more=refusal.reasons[1:]) from None
-    page_count, warnings, remote = None, [], {}
-    linked = resources.linked_files(page.html, page.path)
-    if "pdf" in formats:
-        from publisher.pdf import render_pdf  # WeasyPrint costs half a second to import
-
-        copies = reader.copies(page.issue)
-        web_copy = page.path.with_suffix(".pdf")
-        pdf = render_pdf(page.html, page.path, resources, page.issue.shown,
-                         created=page.issue.front.date, variants=[
-                             copies.web, *([copies.archival] if copies.archival else [])],
-                         pages=page.pages)
-        outputs["pdf"] = [(web_copy, pdf.copies[0])]
-        if copies.archival:
-            outputs["pdf"].append((archival_path(web_copy), pdf.copies[1]))
-        page_count, warnings, remote = pdf.page_count, pdf.warnings, pdf.remote
-        linked = list(dict.fromkeys([*linked, *pdf.loaded]))
-    if "html" in formats:
-        outputs["html"] = [(page.path, page.html.encode("utf-8")),
-                           *((target, source.read_bytes()) for target, source in images)]
-    fingerprint = reader.made(page.issue, blocks, page.templates, linked, remote)
-    return Rendered(outputs=outputs, page_count=page_count, fingerprint=fingerprint,
-                    warnings=warnings)
+    return images
 
 
 def _up_to_date(record: IssueRecord, planned: PlannedIssue, reader: InputReader,
-                output_folder: Path, formats: tuple[Format, ...]) -> bool:
+                output_folder: Path, names: list[str]) -> bool:
     now = reader.now(planned.issue, planned.blocks, record.fingerprint)
-    return now == record.fingerprint and record.intact(output_folder, formats)
+    return now == record.fingerprint and record.intact(output_folder, names)
 
 
 def _checks_before_rendering(site: Site, planned: list[PlannedIssue],
@@ -337,25 +351,26 @@ def _checks_before_rendering(site: Site, planned: list[PlannedIssue],
 
 
 def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
-                formats: tuple[Format, ...], reader: InputReader, jobs: int,
-                progress: Progress | None, deny_list: DenyList,
-                allow_remote: bool = False) -> list[BuiltIssue]:
+                options: BuildOptions, reader: InputReader,
+                progress: Progress | None) -> list[BuiltIssue]:
     """Render and check each planned issue, in worker processes if `jobs` > 1; in the
     planned order."""
-    if "pdf" in formats and planned:
+    if planned and any(output_format.variant(reader.copies(task.issue))
+                       for task in planned for output_format in options.formats_for(task.issue)):
         import publisher.pdf  # noqa: F401  (once here, rather than once in every worker)
     resources = SiteResources(site.root, output_folder, site.styles_folder, site.issues_folder,
-                              site.settings.archive_address, allow_remote)
+                              site.settings.archive_address, options.allow_remote)
     maker = PageMaker(site, output_folder)
 
     def render(task: PlannedIssue) -> Rendered | list[Problem]:
         try:
             page = maker.render(task.issue, task.blocks)
-            checked = check_issue(site, task.issue, page.html, deny_list)
+            checked = check_issue(site, task.issue, page.html, options.deny_list)
             errors = [problem for problem in checked if problem.severity == "error"]
             if errors:
                 return errors
-            rendered = render_issue(page, formats, resources, reader, task.blocks)
+            rendered = render_issue(page, options.formats_for(task.issue), resources, reader,
+                                    task.blocks, maker)
             silenced = {*task.issue.front.silence, *site.settings.silence}
             return replace(rendered, checked=checked, warnings=[
                 warning for warning in rendered.warnings if warning.code not in silenced])
@@ -364,7 +379,7 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
 
     results: dict[int, Rendered] = {}
     problems = []
-    for index, outcome in run_each(render, planned, jobs):
+    for index, outcome in run_each(render, planned, options.jobs):
         if isinstance(outcome, list):
             problems.extend(outcome)
         else:
@@ -390,7 +405,8 @@ def _record(built: BuiltIssue, output_folder: Path, before: IssueRecord | None) 
             outputs.setdefault(name, files)
         if pages is None:
             pages = before.pdf_pages
-    return IssueRecord(rendered.fingerprint, outputs, pages if "pdf" in outputs else None)
+    return IssueRecord(rendered.fingerprint, outputs,
+                       pages if WebPdf.name in outputs else None)
 
 
 def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
@@ -405,8 +421,8 @@ def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
 
 
 def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
-                every_issue: list[Issue], pages: bool, record: bool, drafts: bool,
-                pdf_variant: PdfVariant | None) -> list[tuple[Path, bytes]]:
+                every_issue: list[Issue], pages: bool, record: bool,
+                options: BuildOptions) -> list[tuple[Path, bytes]]:
     """The build record if `record`, and the archive's pages and feeds if `pages` (listing
     drafts if `drafts`), as they will be once `built` is written."""
     # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
@@ -420,8 +436,8 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     files = [(output_folder / STATE_FILE, state.data())] if record else []
     if not pages:
         return files
-    entries = archive_entries(every_issue, sizes, state.page_counts(), drafts)
-    return [*render_archive(site, output_folder, entries, pdf_variant),
+    entries = archive_entries(every_issue, sizes, state.page_counts(), options.drafts)
+    return [*render_archive(site, output_folder, entries, options.pdf_variant),
             *render_feeds(site, output_folder, entries), *files]
 
 

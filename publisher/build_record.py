@@ -9,6 +9,7 @@ counts from it. A missing or unreadable record only means everything is built ag
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -29,7 +30,7 @@ class IssueRecord:
     outputs: dict[str, dict[str, str]]
     pdf_pages: int | None = None
 
-    def intact(self, output_folder: Path, formats: tuple[str, ...]) -> bool:
+    def intact(self, output_folder: Path, formats: Iterable[str]) -> bool:
         """Whether every file of `formats` is in the output folder as it was written."""
         for output_format in formats:
             files = self.outputs.get(output_format)

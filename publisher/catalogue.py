@@ -9,18 +9,16 @@ a build of one issue can still list the others with theirs).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
 
 import jinja2
 
 from publisher.config import PdfVariant, Series, Site
 from publisher.organisations import Organisation
-from publisher.resources import ASSETS_FOLDER, STATEMENT_PAGE
+from publisher.resources import STATEMENT_PAGE
 from publisher.sources import Issue
-from publisher.templates import make_environment, render_template
+from publisher.templates import make_environment, page_context, render_template
 from publisher.variants import ARCHIVAL_VARIANT, WEB_VARIANT, variant_name
 
 INDEX_PAGE = "index.html"
@@ -121,19 +119,5 @@ def _render(site: Site, environment: jinja2.Environment, template: str, output_f
             folder: Path, organisation: Organisation, context: dict[str, object]) -> bytes:
     """A page of the archive, published by `organisation` (a series' page by the series'
     board, linking that board's statement)."""
-    def link(target: str) -> str:
-        """A link to `target` (a path in the output folder) from a page in `folder`, every
-        character that means something else in an address (a space, '%') written as %XX."""
-        return quote(Path(os.path.relpath(output_folder / target, folder)).as_posix())
-
-    full = {
-        "site": site.settings,
-        "organisation": organisation,
-        "language": site.settings.language,
-        "assets": link(ASSETS_FOLDER),
-        "statement": link(organisation.statement),
-        "statement_address": site.settings.archive_address + organisation.statement,
-        "link": link,
-        **context,
-    }
+    full = {**page_context(site, organisation, output_folder, folder), **context}
     return render_template(environment, template, full, site.root).encode("utf-8")

@@ -12,7 +12,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import click
 
@@ -26,7 +26,7 @@ from publisher.blocks import (
     ResolutionError,
     yaml_text,
 )
-from publisher.build import FORMATS, Format, Rendered, build
+from publisher.build import BuildOptions, Rendered, build
 from publisher.characters import control_message, first_control
 from publisher.config import (
     BLOCKS_FOLDER,
@@ -39,6 +39,7 @@ from publisher.config import (
 )
 from publisher.dates import month_year
 from publisher.errors import ContentError, Problem, PublisherError, UsageError
+from publisher.formats import FORMATS, choices, chosen
 from publisher.output import Stopped, stop_on_signals
 from publisher.plan import block_uses
 from publisher.publishing import (
@@ -166,7 +167,7 @@ def _deny_list_option(function: Any) -> Any:
 
 @cli.command("build")
 @click.argument("issues", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["all", *FORMATS]), default="all",
+@click.option("--format", "output_format", type=click.Choice(["all", *choices()]), default="all",
               show_default=True, help="Which files to make.")
 @click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write here instead of the site's output folder (site.yml: output).")
@@ -216,17 +217,14 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     from publisher.checks import read_deny_list
 
     started = time.perf_counter()
-    formats = FORMATS if output_format == "all" else (cast(Format, output_format),)
     paths = [_existing_path(path, site_root) for path in issues]
-    names = read_deny_list(deny_list)
+    options = BuildOptions(chosen(output_format), output_folder, force=force, frozen=frozen,
+                           drafts=drafts, pdf_variant=pdf_variant, allow_remote=allow_remote,
+                           jobs=jobs or available_cores(), deny_list=read_deny_list(deny_list))
     _repair_interrupted(site_root)
     display = _BuildDisplay(quiet)
     try:
-        report = build(site_root, paths or None, formats, output_folder, force=force,
-                       frozen=frozen, drafts=drafts, pdf_variant=pdf_variant,
-                       allow_remote=allow_remote,
-                       jobs=jobs or available_cores(),
-                       deny_list=names, progress=display)
+        report = build(site_root, paths or None, options, display)
     finally:
         display.close()
     for problem in report.warnings:
@@ -248,9 +246,9 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                    "(--force builds them again).")
     else:
         seconds = time.perf_counter() - started
-        archival = report.count(".pdf", archival=True)
-        click.echo(f"Built {_issues(len(report.built))} ({report.count('.pdf')} PDF, "
-                   f"{report.count('.html')} HTML"
+        archival = report.count("archival")
+        click.echo(f"Built {_issues(len(report.built))} ({report.count('pdf')} PDF, "
+                   f"{report.count('html')} HTML"
                    + (f", {archival} archival PDF/A" if archival else "")
                    + f") into {where} in {seconds:.2f} s"
                    + (f"; {unchanged} unchanged." if unchanged else "."))
@@ -279,8 +277,8 @@ class _BuildDisplay:
         elif not self.quiet and result is not None:
             count = result.page_count
             pages = f" ({count} page{'s' if count != 1 else ''})" if count else ""
-            names = ", ".join(path.name for files in result.outputs.values()
-                              for path, _ in files[:1])
+            names = ", ".join(dict.fromkeys(path.name for files in result.outputs.values()
+                                            for path, _ in files[:1]))
             click.echo(f"rendered {issue.shown} → {names}{pages}")
 
     def close(self) -> None:
@@ -498,9 +496,8 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     edition = published.edition
     pages = edition.outputs["pdf"].text
     kind = "a corrected edition" if edition.correction else "the first edition"
-    described = {"pdf": "", "archival": " (archival, PDF/A-2a)", "html": ""}
-    files = ", ".join(edition.outputs[name].file + what for name, what in described.items()
-                      if name in edition.outputs)
+    files = ", ".join(edition.outputs[output_format.name].file + output_format.published_note
+                      for output_format in FORMATS if output_format.name in edition.outputs)
     click.echo(f"Published {published.shown} as edition {edition.number} ({kind}, "
                f"{len(pages)} page{'s' if len(pages) != 1 else ''}): {files}; "
                f"locked in {LOCK_FILE}.")

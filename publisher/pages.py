@@ -3,10 +3,9 @@ all in its series' house-style template."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +16,13 @@ from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock, find_slot_
 from publisher.config import Site
 from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
-from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
-from publisher.templates import RecordingEnvironment, make_environment, render_template
+from publisher.templates import (
+    RecordingEnvironment,
+    make_environment,
+    page_context,
+    render_template,
+)
 
 ISSUE_TEMPLATE = "issue.html"
 BLOCK_TEMPLATE = f"{PARTIALS_FOLDER}/_block.html"
@@ -39,6 +42,8 @@ class Page:
     #: The most pages its house style lets it take in print (`pages:` in the style's
     #: style.yml), or None for no limit.
     pages: int | None = None
+    #: What its template was given, for any other template an output format renders.
+    context: dict[str, Any] = field(default_factory=dict, repr=False)
 
 
 class PageMaker:
@@ -94,8 +99,7 @@ class PageMaker:
                               "HTML, a list or a quotation", path=issue.shown,
                               line=lost.source_line)
         context = {
-            "site": self.site.settings,
-            "organisation": organisation,
+            **page_context(self.site, organisation, self.output_folder, path.parent),
             "series": issue.series.settings,
             "issue": issue.front,
             "language": issue.language or self.site.settings.language,
@@ -103,17 +107,25 @@ class PageMaker:
             "sections": body.sections,
             "slots": slots,
             "style": style,
-            "assets": Path(os.path.relpath(self.output_folder / ASSETS_FOLDER,
-                                           path.parent)).as_posix(),
-            "statement": Path(os.path.relpath(self.output_folder / organisation.statement,
-                                              path.parent)).as_posix(),
-            "statement_address": self.site.settings.archive_address + organisation.statement,
         }
         html = render_template(environment, ISSUE_TEMPLATE, context, self.site.root)
         templates = {name: Path(file) if file else None
                      for name, file in sorted((environment.used or {}).items())}
         return Page(issue=issue, html=html, path=path, images=body.images, templates=templates,
-                    pages=self.site.styles[style].pages)
+                    pages=self.site.styles[style].pages, context=context)
+
+    def render_more(self, page: Page, name: str, context: dict[str, Any]) -> str:
+        """Template `name` of the page's house style, given the page's context and
+        `context`; recorded with the page's templates, so its fingerprint has it."""
+        environment = self._environment(page.issue.style)
+        environment.used = {}
+        try:
+            return render_template(environment, name, {**page.context, **context},
+                                   self.site.root)
+        finally:
+            page.templates.update({used: Path(file) if file else None
+                                   for used, file in sorted((environment.used or {}).items())})
+            environment.used = None
 
     def _environment(self, style: str) -> RecordingEnvironment:
         if style not in self._environments:

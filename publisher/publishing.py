@@ -25,19 +25,18 @@ from publisher.archive_lock import (
     OutputRecord,
     read_lock,
 )
-from publisher.build import FORMATS, build, checked_output_folder
+from publisher.build import BuildOptions, build, checked_output_folder
 from publisher.build_mutex import output_lock
 from publisher.build_record import IssueRecord
-from publisher.checks import DenyList, check_site
+from publisher.checks import DenyList
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, UsageError
 from publisher.fingerprint import digest_bytes
+from publisher.formats import FORMATS, named
 from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
 from publisher.output import interrupts_deferred, write_atomically
 from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
-from publisher.textdigest import html_digest, pdf_page_digests
-from publisher.variants import is_archival
 
 Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails",
                   "draft"]
@@ -124,10 +123,7 @@ def _finished_before(site: Site, issue: Issue, correction: str | None, repair: R
     if (journal.issue != site.shown(issue.source) or journal.correction != correction
             or issue.source.read_bytes() != journal.edited or len(editions) != journal.edition):
         return None
-    edition = editions[-1]
-    return Published(issue.shown, edition, [folder / edition.outputs[name].file
-                                            for name in ("pdf", "archival", "html")
-                                            if name in edition.outputs])
+    return Published(issue.shown, editions[-1], _files(folder, editions[-1]))
 
 
 def _publish(site: Site, issue: Issue, correction: str | None, on: datetime.date | None,
@@ -146,16 +142,19 @@ def _publish(site: Site, issue: Issue, correction: str | None, on: datetime.date
     try:
         if changed != original:
             write_atomically(issue.source, changed)
-        _refuse_problems(site.root, issue.source, deny_list)
+        # Checked as 'publisher check --strict' would, in the same build that makes it: any
+        # error or warning (a TODO, personal data, a name on the deny-list) stops it.
+        options = BuildOptions(output_folder=output_folder, force=True,
+                               deny_list=deny_list or DenyList(), strict=True)
         try:
-            report = build(site.root, [issue.source], FORMATS, output_folder, force=True,
-                           deny_list=deny_list, refuse_warnings=True)
+            report = build(site.root, [issue.source], options)
         except ContentError as error:
             raise ContentError(error.problems, outcome=REFUSED) from None
         record = report.records[record_key(issue)]
         edition = Edition(number=journal.edition, recorded=day, correction=correction,
                           inputs=record.fingerprint,
-                          outputs=_output_records(report.output_folder, record))
+                          outputs=_output_records(report.output_folder, record,
+                                                  record_key(issue)))
         lock.issues[label] = LockedIssue(issue.front.title, issue.front.date,
                                          [*(locked.editions if locked else []), edition])
         write_atomically(lock.path, lock.data())
@@ -165,9 +164,13 @@ def _publish(site: Site, issue: Issue, correction: str | None, on: datetime.date
         raise
     # Out of the `try`: stopped from here on, the journal stays, and says it had finished.
     end(site.root)
-    files = [report.output_folder / edition.outputs[name].file
-             for name in ("pdf", "archival", "html") if name in edition.outputs]
-    return Published(issue.shown, edition, files)
+    return Published(issue.shown, edition, _files(report.output_folder, edition))
+
+
+def _files(folder: Path, edition: Edition) -> list[Path]:
+    """The files of `edition` in the output `folder`, in the order of the formats."""
+    return [folder / edition.outputs[output_format.name].file for output_format in FORMATS
+            if output_format.name in edition.outputs]
 
 
 def _undo(site: Site, journal: Journal, notice: Callable[[str], None] | None) -> None:
@@ -183,14 +186,6 @@ def _undo(site: Site, journal: Journal, notice: Callable[[str], None] | None) ->
         notice(repair.message)
 
 
-def _refuse_problems(site_root: Path, source: Path, deny_list: DenyList | None) -> None:
-    """Stop a publication on anything `publisher check` finds in the issue, warnings too:
-    personal data or a draft note must not reach the archive unnoticed."""
-    report = check_site(site_root, [source], deny_list)
-    if report.problems:
-        raise ContentError(report.problems, outcome=REFUSED)
-
-
 def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> list[Verdict]:
     """Rebuild the locked issues (all, or those at `paths`) and compare each with its lock."""
     site = _read_site(site_root)
@@ -199,7 +194,7 @@ def verify(site_root: Path, paths: list[Path] | None = None, jobs: int = 1) -> l
 
 #: Told of each issue rebuilt and compared: its label, verdict and record, and the folder
 #: its files are in (only while it is told).
-Keep = Callable[[str, Verdict, IssueRecord, Path], None]
+Keep = Callable[[str, Verdict, IssueRecord, Path, str], None]
 
 
 @dataclass(frozen=True)
@@ -225,11 +220,12 @@ def relock(site_root: Path, paths: list[Path] | None = None, jobs: int = 1,
         made: dict[str, Edition] = {}
         day = on or datetime.date.today()
 
-        def keep(shown: str, verdict: Verdict, record: IssueRecord, output: Path) -> None:
+        def keep(shown: str, verdict: Verdict, record: IssueRecord, output: Path,
+                 key: str) -> None:
             if verdict.outcome in ("identical", "same content") and verdict.moved:
                 edition = lock.issues[shown].latest
                 made[shown] = Edition(edition.number + 1, day, None, record.fingerprint,
-                                      _output_records(output, record), _why(verdict))
+                                      _output_records(output, record, key), _why(verdict))
 
         results = [_relocked(verdict, made.get(verdict.shown))
                    for verdict in _verdicts(site, lock, paths, jobs, keep)]
@@ -321,16 +317,17 @@ def _rebuild_and_compare(site: Site, lock: ArchiveLock, issues: list[Issue],
     with tempfile.TemporaryDirectory(prefix="publisher-verify-") as folder:
         output = Path(folder)
         try:
-            report = build(site.root, [issue.source for issue in issues], FORMATS, output,
-                           force=True, jobs=jobs)
+            report = build(site.root, [issue.source for issue in issues],
+                           BuildOptions(output_folder=output, force=True, jobs=jobs))
         except ContentError as error:
             return _after_failure(site, lock, issues, error.problems, jobs, keep)
         verdicts = []
         for issue in issues:
-            shown, record = site.shown(issue.source), report.records[record_key(issue)]
-            verdicts.append(_compare(shown, lock.issues[shown], record, output))
+            shown, key = site.shown(issue.source), record_key(issue)
+            record = report.records[key]
+            verdicts.append(_compare(shown, lock.issues[shown], record, output, key))
             if keep is not None:
-                keep(shown, verdicts[-1], record, output)
+                keep(shown, verdicts[-1], record, output, key)
         return verdicts
 
 
@@ -349,18 +346,19 @@ def _after_failure(site: Site, lock: ArchiveLock, issues: list[Issue],
     return [*verdicts, *_rebuild_and_compare(site, lock, others, jobs, keep)]
 
 
-def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path) -> Verdict:
+def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path,
+             key: str) -> Verdict:
     edition = locked.latest
     moved = [edition.inputs.describe_move(label, record.fingerprint)
              for label in edition.inputs.moved(record.fingerprint)]
-    now = _output_records(output, record, with_text=False)
+    now = _output_records(output, record, key, with_text=False)
     differing = _differing_files(edition.outputs, now)
     if not differing:
         return Verdict(shown, "identical", edition.number, moved)
-    now = _output_records(output, record)
+    now = _output_records(output, record, key)
     pages, details = _text_differences(edition, now)
-    if "archival" in edition.outputs and "archival" not in now:
-        details.append("it has no archival copy now: it is no longer published")
+    details += [output_format.gone for output_format in FORMATS
+                if output_format.name in edition.outputs and output_format.name not in now]
     # Only new software may change the bytes and keep the reading: a new stylesheet, image
     # or link address keeps the words but is a change a reader would see.
     by_issue = edition.inputs.without_software().moved(record.fingerprint.without_software())
@@ -372,21 +370,17 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path)
     return Verdict(shown, outcome, edition.number, moved, pages, details)
 
 
-#: How verify names each of an edition's files.
-_FILE_NAMES = {"pdf": "the web PDF", "archival": "the archival PDF", "html": "the HTML page"}
-
-
 def _differing_files(locked: dict[str, OutputRecord],
                      now: dict[str, OutputRecord]) -> list[tuple[str, str]]:
     """The files whose path, digest or size is not as locked: each by its lock name, with its
     path in the output folder. A size that disagrees with a digest that agrees is a lock that
     was tampered with, not a match."""
     differing = []
-    for name in _FILE_NAMES:
-        before, after = locked.get(name), now.get(name)
+    for output_format in FORMATS:
+        before, after = locked.get(output_format.name), now.get(output_format.name)
         either = after or before
         if either is not None and _as_locked(before) != _as_locked(after):
-            differing.append((name, either.file))
+            differing.append((output_format.name, either.file))
     return differing
 
 
@@ -396,7 +390,7 @@ def _as_locked(record: OutputRecord | None) -> tuple[str, str, int] | None:
 
 def _unexplained(differing: list[tuple[str, str]]) -> str:
     """Why bytes that moved with none of the inputs are a failure, and what to do."""
-    files = [f"{_FILE_NAMES[name]} ({file})" for name, file in differing]
+    files = [f"{named(name).described} ({file})" for name, file in differing]
     listed = files[0] if len(files) == 1 else ", ".join(files[:-1]) + " and " + files[-1]
     return (f"the bytes of {listed} differ from the lock, yet none of the inputs moved: the "
             f"lock or the build is not what it was; restore {LOCK_FILE} from version control "
@@ -406,41 +400,43 @@ def _unexplained(differing: list[tuple[str, str]]) -> str:
 
 def _text_differences(edition: Edition, now: dict[str, OutputRecord]) -> tuple[list[int],
                                                                                  list[str]]:
-    before_pages, now_pages = edition.outputs["pdf"].text, now["pdf"].text
-    pages = [number for number in range(1, max(len(before_pages), len(now_pages)) + 1)
-             if before_pages[number - 1:number] != now_pages[number - 1:number]]
+    """The pages whose text differs, and what differs in words, in each format whose text
+    verify compares (see `formats`)."""
+    pages: list[int] = []
     details = []
-    if len(before_pages) != len(now_pages):
-        details.append(f"the PDF has {len(now_pages)} pages; it had {len(before_pages)}")
-    if pages:
-        details.append("the text differs on page" + ("s " if len(pages) > 1 else " ")
-                       + ", ".join(str(page) for page in pages))
-    if edition.outputs["html"].text != now["html"].text:
-        details.append("the text of the HTML page differs")
+    for output_format in FORMATS:
+        before, after = edition.outputs.get(output_format.name), now.get(output_format.name)
+        if not output_format.compares_text or before is None or after is None:
+            continue
+        if not output_format.paged:
+            if before.text != after.text:
+                details.append(f"the text of {output_format.described} differs")
+            continue
+        differ = [number for number in range(1, max(len(before.text), len(after.text)) + 1)
+                  if before.text[number - 1:number] != after.text[number - 1:number]]
+        if len(before.text) != len(after.text):
+            details.append(f"the PDF has {len(after.text)} pages; it had {len(before.text)}")
+        if differ:
+            details.append("the text differs on page" + ("s " if len(differ) > 1 else " ")
+                           + ", ".join(str(page) for page in differ))
+        pages += differ
     return pages, details
 
 
-def _output_records(output: Path, record: IssueRecord,
+def _output_records(output: Path, record: IssueRecord, key: str,
                     with_text: bool = True) -> dict[str, OutputRecord]:
-    """The lock's record of an issue's files, read from the output folder: its web copy
-    (`pdf`), its archival copy (`archival`) and its HTML page (`html`)."""
+    """The lock's record of the issue `key`'s files, read from the output folder: each
+    format's own file (see `formats`), by the format's name."""
+    series, _, slug = key.partition("/")
     records = {}
-    for name, file in _locked_files(record).items():
+    for output_format in FORMATS:
+        if output_format.name not in record.outputs:
+            continue
+        file = output_format.own_file(series, slug)
         data = (output / file).read_bytes()
-        text = []
-        if with_text:
-            text = [html_digest(data)] if name == "html" else pdf_page_digests(data)
-        records[name] = OutputRecord(file, digest_bytes(data), len(data), text)
+        text = output_format.text(data) if with_text else []
+        records[output_format.name] = OutputRecord(file, digest_bytes(data), len(data), text)
     return records
-
-
-def _locked_files(record: IssueRecord) -> dict[str, str]:
-    """The issue's web copy, archival copy (if it has one) and page, by their lock names."""
-    files = {}
-    for file in record.outputs["pdf"]:
-        files["archival" if is_archival(file) else "pdf"] = file
-    files["html"] = next(file for file in record.outputs["html"] if file.endswith(".html"))
-    return files
 
 
 def _read_site(site_root: Path) -> Site:

@@ -55,9 +55,10 @@ from urllib.parse import parse_qs, quote, unquote
 
 from watchfiles import Change, DefaultFilter, watch
 
-from publisher.build import BuildReport, build
+from publisher.build import BuildOptions, BuildReport, build
 from publisher.config import ISSUES_FOLDER, SITE_FILE, SOURCE_FOLDERS, read_site
 from publisher.errors import ContentError, PublisherError, UsageError, display_path
+from publisher.formats import chosen
 from publisher.plan import record_key
 from publisher.resources import MEDIA_TYPES
 
@@ -171,6 +172,8 @@ class Preview:
         self.status = Status()
         self._build_lock = threading.Lock()
         self._changed = threading.Condition()
+        #: Pages as the build makes them, drafts listed; a PDF only when asked for.
+        self.options = BuildOptions(chosen("html"), output_folder, drafts=True)
 
     def rebuild(self, reason: str | None = None) -> Status:
         """Build the HTML again and start a new generation. A failure becomes the status's
@@ -181,8 +184,7 @@ class Preview:
             if self.stopping.is_set():
                 return self.status
             try:
-                report = build(self.site_root, None, ("html",), self.output_folder,
-                               drafts=True, jobs=1)
+                report = build(self.site_root, None, self.options)
             except PublisherError as error:
                 status = self._publish(problem_lines(error))
             except Exception as error:  # publisher's own bug: shown, and the preview goes on
@@ -204,8 +206,8 @@ class Preview:
         with self._build_lock:
             if self.stopping.is_set():
                 raise PublisherError("the preview is stopping")
-            report = build(self.site_root, [source], ("pdf",), self.output_folder,
-                           drafts=True, jobs=1)
+            report = build(self.site_root, [source],
+                           replace(self.options, formats=chosen("pdf")))
             data = (self.output_folder / f"{key}.pdf").read_bytes()
         for built in report.built:
             for warning in built.warnings:

@@ -13,7 +13,7 @@ import sys
 import traceback
 from collections.abc import Iterable, MutableMapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import jinja2
@@ -21,7 +21,12 @@ import jinja2
 from publisher.dates import long_date, month_year
 from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
+from publisher.resources import ASSETS_FOLDER
 from publisher.yamldoc import outside_folder
+
+if TYPE_CHECKING:
+    from publisher.config import Site
+    from publisher.organisations import Organisation
 
 
 class RecordingEnvironment(jinja2.Environment):
@@ -59,6 +64,28 @@ class RecordingEnvironment(jinja2.Environment):
                 except jinja2.TemplateNotFound:
                     continue
         return super().select_template(names, parent, globals)
+
+
+def page_context(site: Site, organisation: Organisation, output_folder: Path,
+                 folder: Path) -> dict[str, Any]:
+    """What every page's template is given, for a page in `folder` of the output folder
+    published by `organisation`: the site's settings and language, the board, links to
+    the stylesheets and to the board's accessibility statement (`link(target)` makes one to
+    any path in the output folder)."""
+    def link(target: str) -> str:
+        """A link to `target` (a path in the output folder) from a page in `folder`, every
+        character that means something else in an address (a space, '%') written as %XX."""
+        return quote(Path(os.path.relpath(output_folder / target, folder)).as_posix())
+
+    return {
+        "site": site.settings,
+        "organisation": organisation,
+        "language": site.settings.language,
+        "assets": link(ASSETS_FOLDER),
+        "statement": link(organisation.statement),
+        "statement_address": site.settings.archive_address + organisation.statement,
+        "link": link,
+    }
 
 
 def search_path(templates_folder: Path, style: str | None) -> list[Path]:

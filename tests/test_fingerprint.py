@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from publisher.build import FORMATS, render_issue
+from publisher.build import render_issue
 from publisher.config import read_site
 from publisher.fingerprint import InputReader
+from publisher.formats import FORMATS
 from publisher.pages import PageMaker
 from publisher.pdf import render_pdf
 from publisher.plan import gather
@@ -21,8 +22,10 @@ def rendered(site: Path):
     output = site / "output"
     resources = SiteResources(site, output, site / "styles", site / "issues",
                               loaded_site.settings.archive_address)
-    page = PageMaker(loaded_site, output).render(planned.issue, planned.blocks)
-    result = render_issue(page, FORMATS, resources, InputReader(loaded_site), planned.blocks)
+    maker = PageMaker(loaded_site, output)
+    page = maker.render(planned.issue, planned.blocks)
+    result = render_issue(page, FORMATS, resources, InputReader(loaded_site), planned.blocks,
+                          maker)
     pdf = render_pdf(page.html, page.path, resources, "issue", planned.issue.front.date)
     return result, pdf
 

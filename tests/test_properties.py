@@ -15,8 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher.build import build
+from publisher.build import BuildOptions, build
 from publisher.errors import PublisherError
+from publisher.formats import chosen
 from publisher.svg import MAX_PROBLEMS, site_files, svg_problems
 
 from conftest import make_site, tiny_png
@@ -60,7 +61,7 @@ def build_once(site: Path, path: Path, content: str | bytes) -> None:
     output = Path(tempfile.mkdtemp(prefix="publisher-property-"))
     try:
         try:
-            build(site, formats=("html",), output_folder=output, force=True)
+            build(site, options=BuildOptions(chosen("html"), output, force=True))
         except PublisherError:
             assert not (output / PAGE).exists(), "a refused issue left its page behind"
             assert not any(output.rglob("*.tmp"))
@@ -134,7 +135,7 @@ def test_control_and_invisible_characters_never_reach_a_feed(site, title, summar
     output = Path(tempfile.mkdtemp(prefix="publisher-property-"))
     try:
         try:
-            build(site, formats=("html",), output_folder=output, force=True)
+            build(site, options=BuildOptions(chosen("html"), output, force=True))
         except PublisherError:
             assert not (output / PAGE).exists()
         else:
@@ -285,7 +286,7 @@ def test_an_svg_image_is_copied_only_when_it_is_a_plain_picture(svg_site, pictur
     (svg_site / SVG).write_bytes(picture)
     output = Path(tempfile.mkdtemp(prefix="publisher-property-"))
     try:
-        build(svg_site, formats=("html",), output_folder=output, force=True)
+        build(svg_site, options=BuildOptions(chosen("html"), output, force=True))
     except PublisherError:
         assert not (output / PAGE).exists(), "a refused issue left its page behind"
         assert not (output / "bulletin/chart.svg").exists()
