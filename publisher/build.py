@@ -17,14 +17,7 @@ from publisher.blocks import PlacedBlock
 from publisher.build_mutex import output_lock
 from publisher.build_record import STATE_FILE, BuildState, IssueRecord, read_state
 from publisher.catalogue import archive_entries, output_sizes, render_archive
-from publisher.checks import (
-    WARNINGS,
-    DenyList,
-    check_blocks,
-    check_issue,
-    check_series,
-    silence_problems,
-)
+from publisher.checks import check_page, check_sources
 from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
 from publisher.errors import (
     ContentError,
@@ -47,8 +40,10 @@ from publisher.output import (
     write_if_changed,
 )
 from publisher.pages import Page, PageMaker
+from publisher.personal_data import DenyList
 from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
+from publisher.rules import WARNINGS
 from publisher.sources import Issue, read_issues
 from publisher.workers import run_each
 
@@ -345,9 +340,8 @@ def _checks_before_rendering(site: Site, planned: list[PlannedIssue],
     """What the checker finds, before rendering, in the issues about to be rendered: their
     `silence:` lists, their series' rhythm and their blocks."""
     blocks = {placed.block.name: placed.block for issue in planned for placed in issue.blocks}
-    return [*(problem for issue in planned for problem in silence_problems(site, issue.issue)),
-            *check_series(site, [issue.issue for issue in planned]),
-            *check_blocks(site, [blocks[name] for name in sorted(blocks)], deny_list)]
+    return check_sources(site, [issue.issue for issue in planned],
+                         [blocks[name] for name in sorted(blocks)], deny_list)
 
 
 def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
@@ -365,7 +359,7 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
     def render(task: PlannedIssue) -> Rendered | list[Problem]:
         try:
             page = maker.render(task.issue, task.blocks)
-            checked = check_issue(site, task.issue, page.html, options.deny_list)
+            checked = check_page(site, task.issue, page.html, options.deny_list)
             errors = [problem for problem in checked if problem.severity == "error"]
             if errors:
                 return errors

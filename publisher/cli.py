@@ -214,7 +214,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
       publisher build issues/learning-review --output /tmp/preview
       publisher build --frozen --jobs 4
     """
-    from publisher.checks import read_deny_list
+    from publisher.personal_data import read_deny_list
 
     started = time.perf_counter()
     paths = [_existing_path(path, site_root) for path in issues]
@@ -324,7 +324,9 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
       publisher check --deny-list ~/private/names.txt
       publisher check --format json
     """
-    from publisher.checks import WARNINGS, check_site, read_deny_list
+    from publisher.checks import check_site
+    from publisher.personal_data import read_deny_list
+    from publisher.rules import WARNINGS
 
     started = time.perf_counter()
     names = read_deny_list(deny_list)
@@ -488,7 +490,7 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     if correction is not None and not _is_utf8(correction):
         raise click.BadParameter("the note is not UTF-8 text; set your terminal to UTF-8 and "
                                  "type it again", param_hint="--correction")
-    from publisher.checks import read_deny_list
+    from publisher.personal_data import read_deny_list
 
     when = _date_option(day, "--date") if day else None
     published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,

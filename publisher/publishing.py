@@ -28,13 +28,13 @@ from publisher.archive_lock import (
 from publisher.build import BuildOptions, build, checked_output_folder
 from publisher.build_mutex import output_lock
 from publisher.build_record import IssueRecord
-from publisher.checks import DenyList
 from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, PublisherError, UsageError
 from publisher.fingerprint import digest_bytes
 from publisher.formats import FORMATS, named
 from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
 from publisher.output import interrupts_deferred, write_atomically
+from publisher.personal_data import DenyList
 from publisher.plan import gather, record_key
 from publisher.sources import Issue, read_issues
 
