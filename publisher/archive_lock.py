@@ -20,6 +20,7 @@ from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.config import Site
 from publisher.errors import ContentError, Problem
 from publisher.fingerprint import BLOCK, Fingerprint, InputReader, block_digest
+from publisher.formats import FORMATS
 from publisher.sources import Issue
 
 LOCK_FILE = "archive-lock.json"
@@ -206,19 +207,18 @@ def _fingerprint(data: Any, where: tuple[str, ...]) -> Fingerprint:
                         for label, digest in inputs.items()})
 
 
-#: The files of an edition, by their names in the lock; the archival copy only if published.
-_REQUIRED_OUTPUTS = ("pdf", "html")
-_OUTPUTS = ("pdf", "archival", "html")
-
-
 def _outputs(data: Any, where: tuple[str, ...]) -> dict[str, OutputRecord]:
+    """The files of an edition, by the names of their formats (read when the lock is, so a
+    format registered later is known)."""
     outputs = strict.mapping(data, where, "a map of files")
+    known = [output_format.name for output_format in FORMATS]
     for name in outputs:
-        if name not in _OUTPUTS:
+        if name not in known:
             raise strict.Damage((*where, name), "is not a file an edition has (they are "
-                                f"{', '.join(_OUTPUTS)})")
-    for name in _REQUIRED_OUTPUTS:
-        strict.field(outputs, name, where)
+                                f"{', '.join(known)})")
+    for output_format in FORMATS:
+        if output_format.in_every_edition:
+            strict.field(outputs, output_format.name, where)
     return {name: OutputRecord.from_json(record, (*where, name))
             for name, record in outputs.items()}
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, ClassVar
 
 from publisher.config import PdfVariant
@@ -69,6 +69,9 @@ class OutputFormat(ABC):
     compares_text: ClassVar[bool] = True
     #: What `publish` adds after its file's name.
     published_note: ClassVar[str] = ""
+    #: Whether every edition in the lock has its file (one locked before the format was
+    #: added has not; nor has one of an issue it does not apply to).
+    in_every_edition: ClassVar[bool] = False
 
     @property
     def gone(self) -> str:
@@ -103,6 +106,7 @@ class HtmlPage(OutputFormat):
     """The issue's web page, with the images it shows copied beside it."""
 
     name, described, choice = "html", "the HTML page", "html"
+    in_every_edition = True
 
     def own_file(self, series: str, slug: str) -> str:
         return f"{series}/{slug}.html"
@@ -119,6 +123,7 @@ class WebPdf(OutputFormat):
     """The PDF readers download and print: tagged, in the series' variant (PDF/UA-1)."""
 
     name, described, choice, paged = "pdf", "the web PDF", "pdf", True
+    in_every_edition = True
 
     def variant(self, copies: PdfCopies) -> PdfVariant | None:
         return copies.web
@@ -181,13 +186,3 @@ def chosen(choice: str) -> frozenset[str]:
     """The names of the formats `--format choice` makes ('all': every one)."""
     return frozenset(output_format.name for output_format in FORMATS
                      if choice in ("all", output_format.choice))
-
-
-def of_file(relative: str) -> OutputFormat | None:
-    """The format whose own file is at `relative` (a path in the output folder), if any."""
-    parts = PurePosixPath(relative).parts
-    if len(parts) < 2:
-        return None
-    series, slug = parts[0], PurePosixPath(relative).stem
-    return next((output_format for output_format in FORMATS
-                 if output_format.own_file(series, slug) == relative), None)
