@@ -18,6 +18,14 @@ import click
 
 from publisher import __version__
 from publisher.archive_lock import LOCK_FILE
+from publisher.arguments import (
+    date_option,
+    is_utf8,
+    issue_path,
+    known_block,
+    refuse_control_characters,
+    refuse_folders_of_no_series,
+)
 from publisher.blocks import (
     LISTED_VERSIONS,
     Block,
@@ -27,18 +35,14 @@ from publisher.blocks import (
     yaml_text,
 )
 from publisher.build import BuildOptions, Rendered, build
-from publisher.characters import control_message, first_control
 from publisher.config import (
-    BLOCKS_FOLDER,
-    ISSUES_FOLDER,
     PdfVariant,
     Series,
     Site,
     load_site,
-    read_site,
 )
 from publisher.dates import month_year
-from publisher.errors import ContentError, Problem, PublisherError, UsageError
+from publisher.errors import Problem, PublisherError, UsageError
 from publisher.formats import FORMATS, choices, chosen
 from publisher.output import Stopped, stop_on_signals
 from publisher.plan import block_uses
@@ -53,7 +57,7 @@ from publisher.publishing import (
 )
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
-from publisher.validation import did_you_mean, parse_iso_date
+from publisher.validation import did_you_mean
 from publisher.variants import PDF_VARIANTS
 from publisher.workers import available_cores
 
@@ -217,7 +221,7 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     from publisher.personal_data import read_deny_list
 
     started = time.perf_counter()
-    paths = [_existing_path(path, site_root) for path in issues]
+    paths = [issue_path(path, site_root) for path in issues]
     options = BuildOptions(chosen(output_format), output_folder, force=force, frozen=frozen,
                            drafts=drafts, pdf_variant=pdf_variant, allow_remote=allow_remote,
                            jobs=jobs or available_cores(), deny_list=read_deny_list(deny_list))
@@ -332,9 +336,9 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
     names = read_deny_list(deny_list)
     # A folder of the site that is no series is told what to give first; then any path
     # outside the site's issues/ (another site's) is told so.
-    _refuse_folders_of_no_series([path if path.exists() else site_root / path
+    refuse_folders_of_no_series([path if path.exists() else site_root / path
                                   for path in paths], site_root, paths)
-    found = [_existing_path(path, site_root, "PATHS") for path in paths]
+    found = [issue_path(path, site_root, "PATHS") for path in paths]
     _repair_interrupted(site_root)
     report = check_site(site_root, found or None, names)
     if output_format == "json":
@@ -352,38 +356,6 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
             click.echo(summary, err=bool(report.problems))
     if report.errors or (strict and report.warnings):
         raise click.exceptions.Exit(1)
-
-
-def _refuse_folders_of_no_series(found: list[Path], site_root: Path,
-                                 given: tuple[Path, ...]) -> None:
-    """A usage error for a folder given to check that holds no issues of its own and is not
-    in the site's issues/ folder (the site's folder, blocks/, an empty folder): say what to
-    give instead, with the site's series folders. The issues/ folder itself is every
-    series; a folder inside it is reported by the check, as an unknown series or a
-    subfolder of one."""
-    folders = [(path, shown) for path, shown in zip(found, given, strict=True) if path.is_dir()]
-    if not folders:
-        return
-    try:
-        site, _ = read_site(site_root)
-    except (ContentError, PublisherError):
-        return  # the check says what is wrong with the site itself
-    issues = site.issues_folder.resolve()
-    for path, shown in folders:
-        resolved = path.resolve()
-        if resolved == issues or resolved.is_relative_to(issues) or \
-                not resolved.is_relative_to(site.root.resolve()):
-            continue  # every series; or not this site's, which _existing_path says
-        what = ("is the site's folder, not" if resolved == site.root.resolve() else
-                "is the block library, not" if resolved == (site.root / BLOCKS_FOLDER).resolve()
-                else "is an empty folder, not" if not any(resolved.iterdir()) else "is not")
-        series = [site.shown(one.folder) for one in site.series.values()]
-        listed = (f"a series folder ({' or '.join(sorted(series))})" if series else
-                  "a series folder (there is none yet: add issues/<series>/series.yml)")
-        raise click.BadParameter(
-            f"{str(shown)!r} {what} a series folder; give {listed} or an issue's "
-            ".md file, or no PATHS to check the whole site, blocks included",
-            param_hint="PATHS")
 
 
 def _styled(problem: Problem) -> str:
@@ -428,10 +400,10 @@ def new_command(site_root: Path, series: str, title: str | None, day: str | None
 
     site = load_site(site_root)
     chosen = _series_named(site, series)
-    when = _date_option(day, "--date") if day else None
+    when = date_option(day, "--date") if day else None
     if title is not None and not title.strip():
         raise click.BadParameter("give the headline, or leave --title out", param_hint="--title")
-    _refuse_control_characters(title, "--title")
+    refuse_control_characters(title, "--title")
     new = start_issue(site, chosen, title.strip() if title else None, when)
     click.echo(new.shown)
     click.echo(f"Started {chosen.settings.title}, Issue {new.number}, {month_year(new.date)}, "
@@ -486,14 +458,14 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
         raise click.UsageError("--date is the date of a correction; give --correction too")
     if correction is not None and not correction.strip():
         raise click.BadParameter("say what was corrected", param_hint="--correction")
-    _refuse_control_characters(correction, "--correction")
-    if correction is not None and not _is_utf8(correction):
+    refuse_control_characters(correction, "--correction")
+    if correction is not None and not is_utf8(correction):
         raise click.BadParameter("the note is not UTF-8 text; set your terminal to UTF-8 and "
                                  "type it again", param_hint="--correction")
     from publisher.personal_data import read_deny_list
 
-    when = _date_option(day, "--date") if day else None
-    published = publish(site_root, _existing_path(issue, site_root, "ISSUE"), correction, when,
+    when = date_option(day, "--date") if day else None
+    published = publish(site_root, issue_path(issue, site_root, "ISSUE"), correction, when,
                         output_folder, read_deny_list(deny_list), notice=_notice)
     edition = published.edition
     pages = edition.outputs["pdf"].text
@@ -529,7 +501,7 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
       publisher verify issues/learning-review/2011-06-issue-1.md --format json
     """
     # A locked issue whose file is gone can still be named: verify reports it missing.
-    paths = [_existing_path(path, site_root, must_exist=False) for path in issues]
+    paths = [issue_path(path, site_root, must_exist=False) for path in issues]
     _repair_interrupted(site_root)
     verdicts = verify(site_root, paths or None, jobs or available_cores())
     if output_format == "json":
@@ -583,8 +555,8 @@ def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
       publisher relock
       publisher relock issues/learning-review/2011-06-issue-1.md
     """
-    paths = [_existing_path(path, site_root) for path in issues]
-    when = _date_option(day, "--date") if day else None
+    paths = [issue_path(path, site_root) for path in issues]
+    when = date_option(day, "--date") if day else None
     _repair_interrupted(site_root)
     results = relock(site_root, paths or None, jobs or available_cores(), when)
     _print_relocked(results)
@@ -676,8 +648,8 @@ def blocks_show(site_root: Path, name: str, as_of: str | None, version: int | No
     if as_of and version:
         raise click.UsageError("give either --as-of or --version, not both")
     library, _ = _library_and_uses(site_root, with_uses=False)
-    _known_block(library, name)
-    day = _date_option(as_of) if as_of else datetime.date.today()
+    known_block(library, name)
+    day = date_option(as_of) if as_of else datetime.date.today()
     try:
         block, chosen = library.resolve(name, day, version)
     except ResolutionError as error:
@@ -710,7 +682,7 @@ def blocks_where(site_root: Path, name: str) -> None:
       publisher blocks where duty-contacts
     """
     library, uses = _library_and_uses(site_root, name=name)
-    _known_block(library, name)
+    known_block(library, name)
     count = len({use.issue.source for use in uses})
     click.echo(f"{name} is used by {count} issue{'s' if count != 1 else ''}"
                + (":" if uses else "."))
@@ -744,7 +716,7 @@ def serve_command(site_root: Path, issue: Path | None, port: int, open_browser: 
     """
     from publisher.serve import serve  # the web server and file watcher: only for this command
 
-    start = _existing_path(issue, site_root, "ISSUE") if issue else None
+    start = issue_path(issue, site_root, "ISSUE") if issue else None
     serve(site_root, start, port=port, open_browser=open_browser, echo=click.echo)
 
 
@@ -775,16 +747,6 @@ def schema_command(site_root: Path, folder: Path, vscode: bool) -> None:
         click.echo(f"wrote {path}")
 
 
-def _is_utf8(text: str) -> bool:
-    """Whether `text` can be written as UTF-8: a byte the terminal sent that is not (from a
-    Latin-1 terminal, say) reaches Python as a lone surrogate, which cannot."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
-
-
 def _notice(message: str) -> None:
     click.echo(message, err=True)
 
@@ -806,55 +768,6 @@ def _library_and_uses(site_root: Path, name: str | None = None,
         click.echo(f"note: {others} problem{'s' if others != 1 else ''} in the site's issues or "
                    "settings; 'publisher build' lists them", err=True)
     return library, uses
-
-
-def _known_block(library: BlockLibrary, name: str) -> None:
-    if name not in library.blocks:
-        raise click.BadParameter(f"there is no block {name!r}{library.suggest(name)}",
-                                 param_hint="NAME")
-
-
-def _refuse_control_characters(text: str | None, option: str) -> None:
-    """Text given on the command line goes into an issue's file: no control characters."""
-    found = first_control(text or "")
-    if found is not None:
-        raise click.BadParameter(f"{control_message(found[0])}", param_hint=option)
-
-
-def _date_option(text: str, option: str = "--as-of") -> datetime.date:
-    try:
-        return parse_iso_date(text)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint=option) from None
-
-
-def _existing_path(path: Path, site_root: Path, hint: str = "ISSUES",
-                   must_exist: bool = True) -> Path:
-    """An ISSUE argument, taken from the current folder or else from the site folder, that
-    is in the site's issues folder (an issue of another site would be read as this one's
-    and silently left out). With `must_exist` False, a path that is not there is taken
-    as given, if it would be in the issues folder."""
-    candidates = list(dict.fromkeys([path, site_root / path]))
-    existing = [candidate for candidate in candidates if candidate.exists()]
-    if not existing and must_exist:
-        where = "" if site_root == Path(".") else f" or in the site folder {site_root}"
-        raise click.BadParameter(f"{str(path)!r} does not exist here{where}", param_hint=hint)
-    issues = site_root / ISSUES_FOLDER
-    for candidate in existing or candidates:
-        if _within(candidate, issues):
-            return candidate
-    in_site = any(_within(candidate, site_root) for candidate in existing or candidates)
-    advice = ("name an issue's .md file or a series folder in it" if in_site else
-              "run publisher in its own site folder, or name that folder with --site")
-    raise click.BadParameter(f"{str(path)!r} is not in this site's issues folder "
-                             f"({issues.resolve()}); {advice}", param_hint=hint)
-
-
-def _within(path: Path, folder: Path) -> bool:
-    """Whether `path` is `folder` or inside it, as written (`..` taken away) or with
-    symbolic links followed."""
-    written = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
-    return written or path.resolve().is_relative_to(folder.resolve())
 
 
 def _say_interrupted(interrupted: KeyboardInterrupt) -> int:
