@@ -9,6 +9,7 @@ readers pass over.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime
 import functools
 import logging
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
 import pydyf
+import weasyprint.draw
 import weasyprint.pdf
 import weasyprint.pdf.tags
 from weasyprint import HTML
@@ -38,6 +40,7 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 
 from publisher.config import PdfVariant
 from publisher.errors import Problem, RenderError
+from publisher.pdf_structure import complete_structure
 from publisher.resources import (
     REMOTE_MAX_BYTES,
     REMOTE_TIMEOUT_SECONDS,
@@ -158,7 +161,9 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
         with contextlib.suppress(_Refused):  # each refusal is in fetcher.refused
             document = HTML(string=html, base_url=resources.address_of(page_path),
                             url_fetcher=fetcher).render()
-            copies = [document.write_pdf(pdf_identifier=True, pdf_variant=variant)
+            copies = [complete_structure(document.write_pdf(pdf_identifier=True,
+                                                            pdf_variant=variant),
+                                         claim_pdf_ua=_claims_pdf_ua(variant))
                       for variant in variants]
         if fetcher.refused:
             reasons = list(dict.fromkeys(reason for refusal in fetcher.refused
@@ -173,6 +178,12 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                                                        (OVERFLOW, overflow))
                                    for message in found)],
                        loaded=fetcher.loaded, remote=fetcher.remote)
+
+
+def _claims_pdf_ua(variant: PdfVariant | None) -> bool:
+    """Whether a PDF/A copy says it is PDF/UA-1 too: one of level a (accessible), which is
+    tagged as the web copy is."""
+    return variant is not None and variant.startswith("pdf/a-") and variant.endswith("a")
 
 
 def _attachments(html: str) -> list[str]:
@@ -210,12 +221,31 @@ class _Stream(weasyprint.pdf.Stream):  # type: ignore[misc]
 
     @contextmanager
     def marked(self, box: Any, tag: str) -> Iterator[None]:
-        if tag == "Figure" and _decorative(box):
+        if (tag == "Figure" and _decorative(box)) or _IN_PAGE_MARGIN.get():
             with self.artifact():
                 yield
         else:
             with super().marked(box, tag):
                 yield
+
+
+# WeasyPrint 70 marks the text of the page's margins (running head, page number) as
+# content but keeps its structure elements out of the tree. PDF/UA wants it an artifact:
+# it repeats on every page, and a screen reader should not read it among the articles.
+_IN_PAGE_MARGIN: contextvars.ContextVar[bool] = contextvars.ContextVar("in_page_margin",
+                                                                       default=False)
+_draw_stacking_context = weasyprint.draw.draw_stacking_context
+
+
+def _draw_margins_as_artifacts(stream: Any, stacking_context: Any) -> None:
+    if not isinstance(stacking_context.box, boxes.MarginBox):
+        _draw_stacking_context(stream, stacking_context)
+        return
+    token = _IN_PAGE_MARGIN.set(True)
+    try:
+        _draw_stacking_context(stream, stacking_context)
+    finally:
+        _IN_PAGE_MARGIN.reset(token)
 
 
 _build_box_tree = weasyprint.pdf.tags._build_box_tree
@@ -226,8 +256,8 @@ PDF_TAGS = frozenset({"Note", "Div", "Sect", "Part", "BlockQuote", "Caption",
 
 
 def _structure_without_decorative(box: Any, *args: Any) -> Iterator[Any]:
-    if _decorative(box):
-        return
+    if _decorative(box) or isinstance(box, boxes.MarginBox):
+        return  # drawn as artifacts
     asked = _asked_tag(box)
     _name_link(box)
     for element in _build_box_tree(box, *args):
@@ -237,6 +267,11 @@ def _structure_without_decorative(box: Any, *args: Any) -> Iterator[Any]:
                 # PDF/UA-1 (7.9) wants each Note to have an ID; the element's own is
                 # unique in the page, and WeasyPrint never splits a footnote over pages.
                 element["ID"] = pydyf.String(box.element.get("id"))
+        if element["S"] == "/TH":
+            # WeasyPrint links each cell to its headers; screen readers and PDF/UA checkers
+            # look for the header's own Scope too, as the HTML says it (col by default).
+            row = box.element.get("scope") in ("row", "rowgroup")
+            element["A"]["Scope"] = "/Row" if row else "/Column"
         yield element
 
 
@@ -266,6 +301,7 @@ def _asked_tag(box: Any) -> str | None:
 
 
 weasyprint.pdf.Stream = _Stream
+weasyprint.draw.draw_stacking_context = _draw_margins_as_artifacts
 weasyprint.pdf.tags._build_box_tree = _structure_without_decorative
 
 

@@ -23,7 +23,8 @@ def test_the_statement_says_what_the_bulletins_meet_and_how_to_ask(sample, run):
     assert "We will reply within 10 working days." in text
     assert "WCAG) version 2.2 at level AA" in text and "partially compliant" in text
     assert "tagged for screen readers (PDF/UA-1)" in text
-    assert "archival PDF (PDF/A-2a)" in text
+    assert "archival PDF (PDF/A-2a, and tagged for screen readers as PDF/UA-1 too)" in text
+    assert "running heads and page numbers are skipped" in text
     assert "last reviewed it on 23 November 2026" in text
     assert "Equality and Human Rights Commission" in text
 
