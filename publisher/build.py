@@ -45,6 +45,7 @@ from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.rules import WARNINGS
 from publisher.sources import Issue, read_issues
+from publisher.system_layer import subsetter_missing
 from publisher.workers import run_each
 
 
@@ -125,6 +126,10 @@ class BuildReport:
     records: dict[str, IssueRecord] = field(default_factory=dict)
     #: The checker's warnings about the issues built, their series and their blocks.
     warnings: list[Problem] = field(default_factory=list)
+    #: What is said once of the machine the build ran on (a missing HarfBuzz-subset).
+    notices: list[str] = field(default_factory=list)
+    #: The files removed: those of issues gone or renamed, and those an issue no longer makes.
+    removed: list[Path] = field(default_factory=list)
 
     def count(self, name: str) -> int:
         """How many issues this build wrote the file of the format `name` for."""
@@ -175,6 +180,8 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     if any(problem.severity == "error" for problem in checks):
         raise ContentError([problem for problem in checks if problem.severity == "error"])
     report.built = _render_all(site, output_folder, to_render, options, reader, progress)
+    if any(built.rendered.page_count for built in report.built) and subsetter_missing():
+        report.notices.append(str(subsetter_missing()))
     report.warnings = sorted([*checks, *(problem for built in report.built
                                          for problem in built.rendered.checked)],
                              key=reading_order)
@@ -190,8 +197,13 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
         report.records[key] = _record(built, output_folder, state.records.get(key))
         dropped += _dropped_files(state.records.get(key), report.records[key],
                                   options.formats, output_folder)
-    state_changed = _update_state(state, report.records, forget_others=paths is None)
     every_issue = gathered.readable if paths is None else read_issues(site)[0]
+    recorded = len(state.records)
+    dropped += _stale_files(state, {record_key(issue) for issue in every_issue}, report,
+                            output_folder)
+    report.removed = [path for path in dropped if path.is_file()]
+    state_changed = _update_state(state, report.records, forget_others=paths is None) \
+        or len(state.records) != recorded
     pages = HtmlPage.name in options.formats
     site_files = _site_files(site, output_folder, report.built, state, every_issue,
                              pages=pages, record=state_changed, options=options)
@@ -255,10 +267,38 @@ def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: frozen
     if before is None:
         return []
     kept = {file for files in now.outputs.values() for file in files}
-    gone = {file for name in formats for file in before.outputs.get(name, {})} - kept
+    gone = {file for name in formats for file in before.outputs.get(name, {})
+            if _as_written(output_folder / file, before.outputs[name][file])} - kept
     folder = output_folder.resolve()
     return [output_folder / file for file in sorted(gone)
             if (output_folder / file).resolve().is_relative_to(folder)]
+
+
+def _stale_files(state: BuildState, issues: set[str], report: BuildReport,
+                 output_folder: Path) -> list[Path]:
+    """The files of the issues the build record holds that are no longer in the site
+    (deleted, or renamed): their records are forgotten, and each of their files that is
+    still as the build wrote it, and that no remaining issue has, is to be removed. A file
+    someone changed since is left alone: the build never deletes what it did not write."""
+    gone = sorted(key for key in state.records if key not in issues)
+    kept = {file for key, record in [*state.records.items(), *report.records.items()]
+            if key not in gone for files in record.outputs.values() for file in files}
+    stale = []
+    for key in gone:
+        for files in state.records.pop(key).outputs.values():
+            for file, digest in sorted(files.items()):
+                path = output_folder / file
+                if file not in kept and _as_written(path, digest):
+                    stale.append(path)
+    return stale
+
+
+def _as_written(path: Path, digest: str) -> bool:
+    try:
+        return path.is_file() and not path.is_symlink() and \
+            digest_bytes(path.read_bytes()) == digest
+    except OSError:
+        return False
 
 
 def _changed_issues(planned: list[PlannedIssue], state: BuildState, reader: InputReader,

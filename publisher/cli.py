@@ -233,6 +233,8 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
         display.close()
     for problem in report.warnings:
         click.echo(_styled(problem), err=True)
+    for notice in report.notices:
+        click.echo(f"warning: {notice}", err=True)
     if quiet:
         return
     if verbose:
@@ -241,6 +243,8 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
         for built in report.built:
             for path in built.files:
                 click.echo(f"wrote {report.site.shown(path)}")
+        for path in report.removed:
+            click.echo(f"removed {report.site.shown(path)}")
     where = report.site.shown(report.output_folder)
     unchanged = len(report.unchanged)
     if not report.built and not unchanged:

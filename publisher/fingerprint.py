@@ -11,7 +11,9 @@ A fingerprint is a flat map from an input's label to a digest of it:
 - `block NAME`: the version the issue shows, `from DATE sha256:...` (its content, so pinning
   the version that was shown gives the same digest again);
 - `template NAME`: the file the name resolved to in the issue's style, and its digest;
-- `software NAME`: the version of publisher, WeasyPrint and the libraries that shape the bytes;
+- `software NAME`: the version of publisher, WeasyPrint and the packages that shape the bytes;
+- `system NAME`: the version of each system library that does (Pango, HarfBuzz, FreeType,
+  fontconfig), and which subsetter subsets the fonts (see `system_layer`);
 - `pdf copies`: the PDF variant of the web copy, and of the archival copy if there is one;
 - `remote ADDRESS`: an https:// image fetched with `build --allow-remote`, by its bytes (an
   issue with one is built again every time: what the address gives can change).
@@ -37,6 +39,7 @@ from publisher.blocks import Block, PlacedBlock, Version
 from publisher.config import SERIES_FILE, SITE_FILE, PdfVariant, Site
 from publisher.errors import display_path
 from publisher.sources import Issue
+from publisher.system_layer import SYSTEM, system_libraries
 from publisher.templates import find_template
 from publisher.variants import PdfCopies, pdf_copies
 
@@ -47,9 +50,9 @@ MISSING = "missing"
 PDF_COPIES = "pdf copies"
 REMOTE = "remote "
 #: The prefixes of the labels of the software layer: what a build runs with, rather than what
-#: an issue is made from. Moving one may change the bytes and keep the text (a WeasyPrint
-#: upgrade); a label for the system's libraries goes here when one is fingerprinted.
-SOFTWARE_LAYER: tuple[str, ...] = (SOFTWARE,)
+#: an issue is made from, Python packages and the system's libraries. Moving one may change
+#: the bytes and keep the text (a WeasyPrint upgrade, a missing HarfBuzz-subset).
+SOFTWARE_LAYER: tuple[str, ...] = (SOFTWARE, SYSTEM)
 #: The software whose version can change the bytes of an issue's files.
 SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools",
                      "pillow", "pyphen", "markdown", "jinja2")
@@ -188,7 +191,7 @@ class InputReader:
         """
         inputs = self.before_rendering(issue, placed)
         for label in before.inputs:
-            if label in inputs or label.startswith((BLOCK, SOFTWARE)):
+            if label in inputs or label.startswith((BLOCK, *SOFTWARE_LAYER)):
                 continue
             if label.startswith(REMOTE):  # not known without fetching it: build again
                 inputs[label] = MISSING
@@ -259,8 +262,9 @@ def block_digest(block: Block, version: Version) -> str:
 
 @functools.cache
 def software_versions() -> dict[str, str]:
-    """The version of publisher and of each library that shapes the output's bytes."""
-    versions = {SOFTWARE + "publisher": __version__}
+    """The version of publisher, of each package and of each system library that shapes
+    the output's bytes."""
+    versions = {SOFTWARE + "publisher": __version__, **system_libraries()}
     for package in SOFTWARE_PACKAGES:
         try:
             versions[SOFTWARE + package] = metadata.version(package)

@@ -361,3 +361,45 @@ def test_a_damaged_build_record_only_means_building_again(site, run, damage):
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[-1].startswith("Built 1 issue (0 PDF, 1 HTML)")
     assert "Nothing to build" in run("build", "--format", "html", cwd=site).stdout
+
+
+def test_a_build_removes_the_files_of_issues_gone_or_renamed_and_nothing_else(site, run):
+    draft = write_issue(site, "2024-06-issue-8.md", (
+        "---\ntitle: Next\nnumber: 8\ndate: 2024-06-01\nstatus: draft\nsummary: Soon.\n---\n\n"
+        "Some text.\n"))
+    assert run("build", cwd=site).exit_code == 0
+    output = site / "output" / "bulletin"
+    own_notes = output / "notes.txt"
+    own_notes.write_text("the officer's own file")
+    assert (output / "2024-06-issue-8.pdf").is_file()
+
+    draft.rename(draft.with_name("2024-06-issue-8-renamed.md"))
+    result = run("build", "-v", cwd=site)
+    assert result.exit_code == 0, result.output
+    removed = sorted(line for line in result.stdout.splitlines() if line.startswith("removed"))
+    assert removed == ["removed output/bulletin/2024-06-issue-8.html",
+                       "removed output/bulletin/2024-06-issue-8.pdf"]
+    assert not (output / "2024-06-issue-8.pdf").exists()
+    assert (output / "2024-06-issue-8-renamed.pdf").is_file()
+    assert (output / "2024-03-issue-7.pdf").is_file() and own_notes.is_file()
+    assert "2024-06-issue-8\"" not in (site / "output/.publisher/builds.json").read_text()
+
+    assert (output / "archival" / "2024-03-issue-7.pdf").is_file()
+    (output / "2024-03-issue-7.html").write_text("edited by hand after the build")
+    (site / "issues/bulletin/2024-03-issue-7.md").unlink()
+    result = run("build", "-v", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert not (output / "2024-03-issue-7.pdf").exists()
+    assert not (output / "archival" / "2024-03-issue-7.pdf").exists()
+    assert (output / "2024-03-issue-7.html").read_text() == "edited by hand after the build"
+    assert own_notes.is_file()
+
+
+def test_building_one_issue_also_removes_the_files_of_one_gone(site, run):
+    assert run("build", cwd=site).exit_code == 0
+    (site / "issues/bulletin/2024-03-issue-7.md").rename(
+        site / "issues/bulletin/2024-03-issue-7-seeing-the-child.md")
+    result = run("build", "issues/bulletin/2024-03-issue-7-seeing-the-child.md", "-v", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "removed output/bulletin/2024-03-issue-7.pdf" in result.stdout
+    assert not (site / "output/bulletin/2024-03-issue-7.pdf").exists()

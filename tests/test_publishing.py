@@ -4,8 +4,10 @@ published issue whose inputs moved; a correction is a new edition, shown to read
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from conftest import PROJECT, write_issue
@@ -433,3 +435,38 @@ def test_relock_refuses_a_change_readers_would_see(site, run):
     assert (f"a change readers would see is published as a correction: publisher publish "
             f"{BULLETIN} --correction \"what changed\"") in result.stdout
     assert (site / "archive-lock.json").read_bytes() == before
+
+
+@pytest.fixture
+def without_harfbuzz_subset(monkeypatch):
+    """This machine as if libharfbuzz-subset were not installed: publisher cannot open it,
+    and WeasyPrint subsets fonts with fontTools."""
+    import weasyprint.pdf.fonts
+
+    from publisher import fingerprint, system_layer
+
+    monkeypatch.setitem(system_layer._NAMES, "harfbuzz-subset", ("libnot-installed.so.0",))
+    monkeypatch.setattr(weasyprint.pdf.fonts, "harfbuzz_subset", None)
+    for cached in (system_layer.system_libraries, fingerprint.software_versions):
+        cached.cache_clear()
+    yield
+    for cached in (system_layer.system_libraries, fingerprint.software_versions):
+        cached.cache_clear()
+
+
+def test_verify_names_a_missing_harfbuzz_subset_and_build_warns_once(sample, run,
+                                                                    without_harfbuzz_subset):
+    result = run("verify", JUNE_2011, cwd=sample)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0] == f"same content  {JUNE_2011} (edition {EDITION})"
+    assert re.search(r"system harfbuzz-subset \(HarfBuzz-subset [\d.]+ → not found: fonts "
+                     r"subset by fontTools\)", lines[1]), lines[1]
+
+    built = run("build", JUNE_2011, "issues/learning-review/2011-09-issue-2.md", cwd=sample)
+    assert built.exit_code == 0
+    warned = [line for line in built.stderr.splitlines() if "HarfBuzz-subset" in line]
+    assert warned == ["warning: HarfBuzz-subset is not installed, so fonts are subset by "
+                      "fontTools: each PDF takes longer, and its bytes differ from a build "
+                      "that had it (verify says 'same content'); install it (Debian: apt-get "
+                      "install libharfbuzz-subset0)"]
