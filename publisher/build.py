@@ -328,13 +328,17 @@ def _update_state(state: BuildState, records: dict[str, IssueRecord],
                          if key in records}
     return state.records != before
 
+
 def render_issue(page: Page, formats: list[OutputFormat], resources: SiteResources,
                  reader: InputReader, blocks: list[PlacedBlock],
                  maker: PageMaker) -> Rendered:
-    """The bytes of each file an issue becomes in `formats` (its PDF laid out once, if any
-    of them needs it), and what they were made from. Raises RenderError naming the issue."""
+    """The bytes of each file an issue becomes in those of `formats` it gets (its PDF laid
+    out once, if any of them needs it), and what they were made from. Raises RenderError
+    naming the issue."""
+    formats = [output_format for output_format in formats if output_format.applies(page.issue)]
     made = Made(page, reader.copies(page.issue), images=_images(page, resources),
-                render_template=lambda name, context: maker.render_more(page, name, context))
+                render_template=lambda name, context: maker.render_more(page, name, context),
+                styles_folder=maker.site.styles_folder)
     page_count, warnings, remote = None, [], {}
     linked = resources.linked_files(page.html, page.path)
     variants = list(dict.fromkeys(variant for output_format in formats

@@ -82,6 +82,64 @@ Cadence = Literal["weekly", "monthly", "bimonthly", "quarterly", "termly", "twic
                   "yearly", "occasional"]
 
 
+def check_email_address(value: str) -> str:
+    """An email address, as a mail server takes it: 'bulletin@example.gov.uk'."""
+    if not re.fullmatch(r"[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;]+", value):
+        raise PydanticCustomError(
+            "publisher", f"{value!r} is not an email address; write it as "
+            "name@example.gov.uk, without the name in front")
+    return value
+
+
+EmailAddress = Annotated[Text, AfterValidator(check_email_address)]
+
+
+class EmailSettings(Schema):
+    """`email:` in series.yml: the series' issues also come as an email, to send with
+    'publisher send'."""
+
+    since: IsoDate = Field(description="Issues dated on or after this day get an email "
+                           "edition; issues published before a series had one keep the "
+                           "files they were locked with.",
+                           json_schema_extra={"example": "2024-09-01"})
+    sender: EmailAddress = Field(description="The address the email comes from, with the "
+                                 "series' board as its name: a team or role address.",
+                                 json_schema_extra={"example": "bulletin@example.gov.uk"})
+    reply_to: EmailAddress | None = Field(None, description="Where replies go, if not to "
+                                          "the sender.")
+    postal_address: Text = Field(description="The board's postal address, in the footer of "
+                                 "every email.", json_schema_extra={
+                                     "example": "County Hall, Glenfield, Leicester LE3 8RA"})
+    unsubscribe: Text | None = Field(None, description="How a reader stops the emails: an "
+                                     "https:// address (one click) or a mailto: address. "
+                                     "Sent as List-Unsubscribe and shown in the footer.")
+
+    @field_validator("unsubscribe")
+    @classmethod
+    def _an_address_to_unsubscribe(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"(https://|mailto:)\S+", value):
+            raise PydanticCustomError(
+                "publisher", f"{value!r} is not an https:// or mailto: address")
+        return value
+
+
+class SmtpSettings(Schema):
+    """`smtp:` in site.yml: the mail server 'publisher send' hands each email to. Its
+    password is never written in a file: it is read from $PUBLISHER_SMTP_PASSWORD."""
+
+    host: Text = Field(description="The mail server.",
+                       json_schema_extra={"example": "smtp.office365.com"})
+    port: int = Field(587, ge=1, le=65535, description="Its port: 587 with starttls, 465 "
+                      "with tls.")
+    security: Literal["starttls", "tls", "none"] = Field(
+        "starttls", description="starttls (the default), tls (implicit, port 465), or none "
+        "(a relay on the local network only).")
+    username: Text | None = Field(None, description="The account to log in as, if the "
+                                  "server asks for one.")
+    per_minute: int = Field(30, ge=1, description="At most this many emails a minute, as "
+                            "mail services limit senders.")
+
+
 class AccessibilitySettings(Schema):
     """`accessibility:` in site.yml: what the accessibility statement page tells readers."""
 
@@ -129,6 +187,10 @@ class SiteSettings(Schema):
         json_schema_extra={"example": "https://www.example.org.uk/bulletins/"})
     silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
                               "check' not to give for any issue, by their codes.")
+    smtp: SmtpSettings | None = Field(
+        None, description="The mail server 'publisher send' uses: host, port, security, "
+        "user name and how many emails a minute. The password comes from the environment "
+        "variable PUBLISHER_SMTP_PASSWORD, never from a file.")
     accessibility: AccessibilitySettings = Field(
         default_factory=AccessibilitySettings,  # type: ignore[arg-type]
         description="What the accessibility statement page (accessibility.html in the output) "
@@ -212,6 +274,9 @@ class SeriesSettings(Schema):
         None, description="The PDF variant of the issues' web copy: pdf/ua-1 (the default), "
         "pdf/ua-2, pdf/a-2a or pdf/a-3a. Published issues also get an archival copy in "
         "PDF/A-2a whatever this says.", json_schema_extra={"example": "pdf/ua-1"})
+    email: EmailSettings | None = Field(
+        None, description="An email edition of the issues, to send with 'publisher send': "
+        "from when, from whom, the board's postal address and how to unsubscribe.")
 
     @model_validator(mode="after")
     def _one_way_to_name_the_style(self) -> SeriesSettings:
@@ -220,6 +285,10 @@ class SeriesSettings(Schema):
                 "publisher", "give the series either 'style:' (one design) or 'designs:' (a "
                 "list of styles with the dates they took effect)")
         return self
+
+    def emails_on(self, day: datetime.date) -> bool:
+        """Whether an issue dated `day` gets an email edition."""
+        return self.email is not None and day >= self.email.since
 
     def style_on(self, day: datetime.date) -> str | None:
         """The house style in force on `day`, or None before the first design."""

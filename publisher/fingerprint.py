@@ -58,7 +58,7 @@ SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5
                      "pillow", "pyphen", "markdown", "jinja2")
 #: Settings that never reach an issue's files (the statement page alone shows accessibility;
 #: only 'publisher new' reads contacts).
-_SITE_SETTINGS_NOT_SHOWN = frozenset({"output", "silence", "accessibility", "contacts"})
+_SITE_SETTINGS_NOT_SHOWN = frozenset({"output", "silence", "accessibility", "contacts", "smtp"})
 #: The keys of site.yml a series' own `organisation:` stands in for, by its key there: its
 #: issues never show site.yml's value then. (site.yml's website is still the archive's
 #: address unless archive_url says otherwise: see `_site_keys_replaced`.)
@@ -231,10 +231,13 @@ class InputReader:
         a later design leaves earlier issues alone; the organisation's accessibility contact
         as the statement page it leads to, and without its contacts block (read only by
         'publisher new')."""
-        key = f"{issue.series.slug} {issue.style}"
+        # email: shapes only the issues that get an email edition, not those archived before.
+        emailed = issue.series.settings.emails_on(issue.front.date)
+        key = f"{issue.series.slug} {issue.style} {emailed}"
         if key not in self._settings:
+            hidden = {"designs", "style"} | (set() if emailed else {"email"})
             shown = issue.series.settings.model_dump(mode="json", exclude_unset=True,
-                                                     exclude={"designs", "style"})
+                                                     exclude=hidden)
             if "organisation" in shown:
                 shown["organisation"] = _organisation_shown(issue, shown["organisation"])
             self._settings[key] = _settings_digest({**shown, "style": issue.style})

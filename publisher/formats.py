@@ -14,11 +14,15 @@ again, and `verify` names it.
 
 from __future__ import annotations
 
+import datetime
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import quote, unquote
+
+from markupsafe import Markup
 
 from publisher.config import PdfVariant
 from publisher.pages import Page
@@ -42,6 +46,8 @@ class Made:
     render_template: Callable[[str, dict[str, Any]], str] | None = None
     #: The files read through `read`, for the fingerprint.
     read_files: list[Path] = field(default_factory=list)
+    #: The site's styles/ folder, for a format with a stylesheet of its own.
+    styles_folder: Path | None = None
 
     def template(self, name: str, **context: Any) -> str:
         """Template `name` of the issue's style (recorded in the page's templates)."""
@@ -163,8 +169,62 @@ class ArchivalPdf(OutputFormat):
         return pdf_page_digests(data)
 
 
+class EmailEdition(OutputFormat):
+    """The issue as an email (see `email_edition`), for a series with `email:` in its
+    series.yml, from the day it says: the `.eml` file to send, and its HTML and plain-text
+    parts beside it, in `<series>/email/`."""
+
+    name, described, choice = "email", "the email", "email"
+
+    def applies(self, issue: Issue) -> bool:
+        return issue.series.settings.emails_on(issue.front.date)
+
+    def own_file(self, series: str, slug: str) -> str:
+        return f"{series}/email/{slug}.eml"
+
+    def files(self, made: Made, output_folder: Path) -> list[tuple[Path, bytes]]:
+        from publisher import email_edition as edition
+
+        issue, page = made.page.issue, made.page
+        settings = issue.series.settings.email
+        assert settings is not None and made.styles_folder is not None
+        address = page.context["site"].archive_address
+        page_address = address + quote(page.path.relative_to(output_folder).as_posix())
+        sources = {target.resolve(): source for target, source in made.images}
+
+        def image_file(src: str) -> bytes | None:
+            source = sources.get((page.path.parent / unquote(src)).resolve())
+            return made.read(source) if source is not None else None
+
+        body = edition.email_body(str(page.context["body"]), page_address, image_file)
+        slots = {name: Markup(edition.email_body(str(html), page_address, image_file))
+                 for name, html in page.context["slots"].items()}
+        stylesheet = made.read(made.styles_folder / edition.EMAIL_STYLESHEET).decode("utf-8")
+        html = edition.inline_styles(made.template(
+            edition.EMAIL_TEMPLATE, body=Markup(body), slots=slots, email=settings,
+            stylesheet=Markup(stylesheet), page_address=page_address,
+            pdf_address=page_address.removesuffix(".html") + ".pdf"))
+        parts = edition.EmailParts(html, edition.plain_text(html))
+        organisation = page.context["organisation"]
+        subject = f"{issue.series.settings.title}, Issue {issue.front.number}: " \
+                  f"{issue.front.title}"
+        message = edition.message(
+            parts, subject=subject, sender=settings.sender, sender_name=organisation.name,
+            reply_to=settings.reply_to, unsubscribe=settings.unsubscribe,
+            date=datetime.datetime.combine(issue.front.date, datetime.time(8),
+                                           datetime.UTC))
+        own = self.own_path(output_folder, issue)
+        return [(own, message), (own.with_suffix(".html"), html.encode("utf-8")),
+                (own.with_suffix(".txt"), parts.text.encode("utf-8"))]
+
+    def text(self, data: bytes) -> list[str]:
+        from publisher.email_edition import html_part
+
+        return [html_digest(html_part(data).encode("utf-8"))]
+
+
 #: Every format, in the order publish lists their files.
-FORMATS: list[OutputFormat] = [WebPdf(), ArchivalPdf(), HtmlPage()]
+FORMATS: list[OutputFormat] = [WebPdf(), ArchivalPdf(), HtmlPage(), EmailEdition()]
 
 
 def register(output_format: OutputFormat) -> None:

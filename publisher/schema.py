@@ -146,6 +146,11 @@ def _email(_: JsonSchema) -> JsonSchema:
                    "write an email address, for example team@example.gov.uk")
 
 
+def _unsubscribe(_: JsonSchema) -> JsonSchema:
+    return _string(r"^(https://|mailto:)\S+$",
+                   "write an https:// address, or mailto: and an email address")
+
+
 def _colour(_: JsonSchema) -> JsonSchema:
     return _string(r"^#[0-9a-fA-F]{6}$",
                    "write # and six hexadecimal digits, in quotes, for example \"#14506e\"")
@@ -176,6 +181,8 @@ _AFTER: dict[Any, Rule] = {
     config.check_colour: _colour,
     blocks.check_url: _url,
     blocks.check_email: _email,
+    config.check_email_address: _email,
+    config.EmailSettings._an_address_to_unsubscribe: _unsubscribe,
 }
 #: Validators whose checks a schema cannot express; `publisher build` still makes them.
 CHECKED_ON_BUILD: frozenset[Any] = frozenset({

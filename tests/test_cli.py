@@ -27,7 +27,7 @@ def test_help_lists_the_commands_with_examples():
                      result.output, re.M)
     build_help = CliRunner().invoke(cli, ["build", "--help"]).output
     assert "Examples:" in build_help
-    assert "--format [all|html|pdf]" in build_help
+    assert "--format [all|email|html|pdf]" in build_help
 
 
 def every_command(group: click.Group = cli, prefix: str = "publisher"

@@ -95,4 +95,4 @@ def test_publish_renders_the_issue_once(site, run, monkeypatch):
 
 def test_the_formats_are_the_registry():
     assert [output_format.name for output_format in formats.FORMATS] == ["pdf", "archival",
-                                                                         "html"]
+                                                                         "html", "email"]
