@@ -149,6 +149,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
       publisher build                    build every issue that changed
       publisher publish issues/learning-review/2021-03-issue-40.md
       publisher verify                   prove the published issues are unchanged
+      publisher send ISSUE --to LIST.csv email an issue to a list (--send to send)
     """
     ctx.meta["publisher.debug"] = debug
     ctx.obj = site_root
@@ -254,10 +255,11 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                    "(--force builds them again).")
     else:
         seconds = time.perf_counter() - started
-        archival = report.count("archival")
+        archival, emails = report.count("archival"), report.count("email")
         click.echo(f"Built {_issues(len(report.built))} ({report.count('pdf')} PDF, "
                    f"{report.count('html')} HTML"
                    + (f", {archival} archival PDF/A" if archival else "")
+                   + (f", {emails} email" if emails else "")
                    + f") into {where} in {seconds:.2f} s"
                    + (f"; {unchanged} unchanged." if unchanged else "."))
 
@@ -479,6 +481,64 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     click.echo(f"Published {published.shown} as edition {edition.number} ({kind}, "
                f"{len(pages)} page{'s' if len(pages) != 1 else ''}): {files}; "
                f"locked in {LOCK_FILE}.")
+
+
+@cli.command("send")
+@click.argument("issue", type=click.Path(path_type=Path))
+@click.option("--to", "to", type=click.Path(dir_okay=False, path_type=Path), metavar="LIST.csv",
+              help="The list: a CSV file of addresses, under a heading 'email'.")
+@click.option("--test-to", metavar="ADDRESS",
+              help="Send one copy to this address, marked as a test (a draft may go only here).")
+@click.option("--send", "really", is_flag=True,
+              help="Send to the list for real; without it, only say how many would get it.")
+@click.pass_obj
+def send_command(site_root: Path, issue: Path, to: Path | None, test_to: str | None,
+                 really: bool) -> None:
+    """Send an issue's email edition: a test copy, or to a list, each recipient once.
+
+    The issue's series needs an email edition (email: in its series.yml), and site.yml the
+    mail server (smtp:); its password is read from $PUBLISHER_SMTP_PASSWORD. Without
+    --send, nothing is sent: the list is checked, and the count of those who would get it
+    said. Only a published issue goes to a list; a draft only as a test copy.
+
+    A send stopped anywhere (Ctrl-C, a lost connection, a crash) is finished by running the
+    same command again: each recipient gets the email once. Addresses are shown only when
+    the server refuses one; those are tried again on the next run.
+
+    \b
+    Examples:
+      publisher send issues/seven-minute/2024-09-briefing-1.md --test-to me@example.gov.uk
+      publisher send issues/seven-minute/2024-09-briefing-1.md --to practitioners.csv
+      publisher send issues/seven-minute/2024-09-briefing-1.md --to practitioners.csv --send
+    """
+    from publisher.sending import recipients_shown, send_issue
+
+    if test_to is not None and (to is not None or really):
+        raise click.UsageError("--test-to sends one copy; give it without --to and --send")
+    sent = send_issue(site_root, issue_path(issue, site_root, "ISSUE"), to=to,
+                      test_to=test_to, really=really, notice=_notice)
+    if sent.report is None:
+        click.echo(f"Sent a test copy of '{sent.subject}' to {test_to}.")
+        return
+    report = sent.report
+    for address in report.refused:
+        click.echo(f"refused  {address}: the server turned it down; it is tried again on the "
+                   "next run", err=True)
+    if report.dry_run:
+        click.echo(f"Would send '{sent.subject}' to {recipients_shown(report.remaining)}"
+                   + (f" ({report.already:,} had it already)" if report.already else "")
+                   + f", of {recipients_shown(report.recipients)} in {to}; add --send to "
+                   "send it.")
+    else:
+        click.echo(f"Sent '{sent.subject}' to {recipients_shown(report.sent)}"
+                   + (f"; {report.already:,} had it already" if report.already else "")
+                   + (f"; {len(report.refused):,} refused" if report.refused else "") + ".")
+    if report.uncertain:
+        click.echo(f"{recipients_shown(report.uncertain)}: the connection broke as the email "
+                   "went, so it may or may not have arrived; it is not sent again (ask the "
+                   "mail server's administrator to check its log)", err=True)
+    if report.refused:
+        raise click.exceptions.Exit(1)
 
 
 @cli.command("verify")

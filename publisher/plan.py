@@ -17,7 +17,7 @@ from publisher.blocks import (
     place_blocks,
 )
 from publisher.config import Site, read_site
-from publisher.errors import ContentError, Problem
+from publisher.errors import ContentError, Problem, UsageError
 from publisher.limits import issue_size_problems
 from publisher.sources import Issue, read_issues
 
@@ -92,3 +92,14 @@ def record_key(issue: Issue) -> str:
     return f"{issue.series.slug}/{issue.slug}"
 
 
+
+
+def one_issue(site: Site, path: Path) -> Issue:
+    """The issue whose file is at `path`; a usage error for a folder."""
+    gathered = gather(site, [path])
+    if gathered.problems:
+        raise ContentError(gathered.problems)
+    if len(gathered.readable) != 1 or path.is_dir():
+        raise UsageError(f"{str(path)!r} is a folder; give one issue's Markdown file",
+                         option="ISSUE")
+    return gathered.readable[0]

@@ -35,7 +35,7 @@ from publisher.formats import FORMATS, named
 from publisher.journal import Journal, Repair, begin, end, publication_lock, read_journal, settle
 from publisher.output import interrupts_deferred, write_atomically
 from publisher.personal_data import DenyList
-from publisher.plan import gather, record_key
+from publisher.plan import one_issue, record_key
 from publisher.sources import Issue, read_issues
 
 Outcome = Literal["identical", "same content", "changed", "not locked", "missing", "fails",
@@ -91,7 +91,7 @@ def publish(site_root: Path, path: Path, correction: str | None = None,
     # off a publication into another output folder, and any command's repairs.
     with publication_lock(site.root), output_lock(folder, site.shown(folder)):
         repair = _put_right(site, notice)
-        issue = _one_issue(site, path)
+        issue = one_issue(site, path)
         done = _finished_before(site, issue, correction, repair, folder)
         if done is not None:
             return done
@@ -444,16 +444,6 @@ def _read_site(site_root: Path) -> Site:
     if problems:
         raise ContentError(problems)
     return site
-
-
-def _one_issue(site: Site, path: Path) -> Issue:
-    gathered = gather(site, [path])
-    if gathered.problems:
-        raise ContentError(gathered.problems)
-    if len(gathered.readable) != 1 or path.is_dir():
-        raise UsageError(f"{str(path)!r} is a folder; give one issue's Markdown file",
-                         option="ISSUE")
-    return gathered.readable[0]
 
 
 _STATUS = re.compile(r"^(\s*status\s*:\s*)([^#\n]*?)(\s*(?:#.*)?)$")
