@@ -68,6 +68,7 @@ HOST = "127.0.0.1"
 INDEX_PAGE = "index.html"
 EVENTS_PATH = "/_publisher/events"
 PDF_PATH = "/_publisher/pdf/"
+EMAIL_PATH = "/_publisher/email/"
 #: How often an idle event stream says it is still there, which also finds closed tabs.
 HEARTBEAT_SECONDS = 15.0
 #: How long stopping waits for a build under way (a PDF can take a few seconds).
@@ -173,7 +174,8 @@ class Preview:
         self._build_lock = threading.Lock()
         self._changed = threading.Condition()
         #: Pages as the build makes them, drafts listed; a PDF only when asked for.
-        self.options = BuildOptions(chosen("html"), output_folder, drafts=True)
+        self.options = BuildOptions(chosen("html") | chosen("email"), output_folder,
+                                    drafts=True)
 
     def rebuild(self, reason: str | None = None) -> Status:
         """Build the HTML again and start a new generation. A failure becomes the status's
@@ -490,6 +492,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send_events(parse_qs(query))
         elif path.startswith(PDF_PATH):
             self._send_pdf(unquote(path[len(PDF_PATH):]))
+        elif path.startswith(EMAIL_PATH):
+            self._send_email_preview(unquote(path[len(EMAIL_PATH):]))
         else:
             self._send_file(path)
 
@@ -520,7 +524,9 @@ class _Handler(BaseHTTPRequestHandler):
                             "it.</p>", status)
         elif found.suffix == ".html":
             key = found.relative_to(folder.resolve()).with_suffix("").as_posix()
-            self._send_html(HTTPStatus.OK, data, status, key if key in status.issues else None)
+            issue = key if key in status.issues else None
+            self._send_html(HTTPStatus.OK, data, status, issue,
+                            email=issue is not None and _email_page(folder, issue).is_file())
         else:
             self._send(HTTPStatus.OK, CONTENT_TYPES.get(found.suffix.lower(),
                                                         "application/octet-stream"), data)
@@ -541,6 +547,26 @@ class _Handler(BaseHTTPRequestHandler):
             filename = quote(key.rpartition("/")[2] + ".pdf")
             self._send(HTTPStatus.OK, "application/pdf", data,
                        {"Content-Disposition": f"inline; filename*=UTF-8''{filename}"})
+
+    def _send_email_preview(self, key: str) -> None:
+        """The issue's email edition as a phone and a desktop mail program would show it."""
+        status = self.preview.status
+        if key not in status.issues or not _email_page(self.preview.output_folder,
+                                                       key).is_file():
+            self._send_page(HTTPStatus.NOT_FOUND, "No email edition",
+                            "<p>This issue has no email edition: give its series one with "
+                            "<code>email:</code> in its series.yml (see the README's "
+                            "<code>publisher send</code>).</p>", status)
+            return
+        address = html.escape("/" + quote(_email_page(Path(), key).as_posix()))
+        frames = "".join(
+            f'<figure class="publisher-email"><figcaption>{width} px wide</figcaption>'
+            f'<iframe src="{address}" title="The email, {width} px wide" width="{width}" '
+            f'height="900" style="border:1px solid #767676"></iframe></figure>\n'
+            for width in (600, 320))
+        self._send_page(HTTPStatus.OK, "The email edition",
+                        f'<div style="display:flex;gap:24px;flex-wrap:wrap">{frames}</div>',
+                        status)
 
     def _send_pdf_failure(self, problems: tuple[str, ...], internal: bool = False) -> None:
         """The error page, listing the PDF's problems (and reloading, to try again, on save)."""
@@ -574,9 +600,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(b": still here\n\n")
 
     def _send_html(self, code: HTTPStatus, page: bytes, status: Status,
-                   issue: str | None = None) -> None:
+                   issue: str | None = None, email: bool = False) -> None:
         decorated = decorate(page.decode("utf-8", "surrogateescape"), status,
-                             self.preview.token, issue)
+                             self.preview.token, issue, email)
         self._send(code, CONTENT_TYPES[".html"], decorated.encode("utf-8", "surrogateescape"))
 
     def _send_page(self, code: HTTPStatus, title: str, body: str,
@@ -677,7 +703,8 @@ STYLE = """<style>
 _BODY_START = re.compile(r"<body\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>", re.IGNORECASE)
 
 
-def decorate(page: str, status: Status, token: str, issue: str | None = None) -> str:
+def decorate(page: str, status: Status, token: str, issue: str | None = None,
+             email: bool = False) -> str:
     """`page` with the preview's additions: the problems of the last build at the top, and
     at the end the toolbar of `issue` (`<series>/<issue>`) if it is one, and the script
     that reloads the page when a later generation is built."""
@@ -687,7 +714,7 @@ def decorate(page: str, status: Status, token: str, issue: str | None = None) ->
     body = _BODY_START.search(page)
     at = body.end() if body else 0
     page = page[:at] + panel + page[at:]
-    ending = (toolbar(issue) if issue else "") + reload_script(token, status.generation)
+    ending = (toolbar(issue, email) if issue else "") + reload_script(token, status.generation)
     body_end = page.lower().rfind("</body>")
     at = body_end if body_end >= 0 else len(page)
     return page[:at] + ending + page[at:]
@@ -711,14 +738,22 @@ def error_panel(problems: Sequence[str], internal: bool = False) -> str:
             f"<p>{advice}</p>\n<ul>\n{items}</ul>\n</section>\n")
 
 
-def toolbar(issue: str) -> str:
+def toolbar(issue: str, email: bool = False) -> str:
     """The preview's tools for an issue's page, as a navigation landmark of real links."""
     pdf = PDF_PATH + quote(issue) + ".pdf"
+    shown = (f'<li><a href="{html.escape(EMAIL_PATH + quote(issue))}">See the email '
+             "edition</a></li>\n" if email else "")
     return ('<nav class="publisher-preview" lang="en" aria-label="Preview">\n'
             "<strong>Preview</strong>\n<ul>\n"
-            f'<li><a href="{html.escape(pdf)}">Make the PDF of this issue</a></li>\n'
+            f'<li><a href="{html.escape(pdf)}">Make the PDF of this issue</a></li>\n{shown}'
             f'<li><a href="/{INDEX_PAGE}">Every issue, drafts included</a></li>\n'
             "</ul>\n</nav>\n")
+
+
+def _email_page(folder: Path, issue: str) -> Path:
+    """Where the preview keeps the HTML of issue `issue`'s email edition."""
+    series, _, slug = issue.partition("/")
+    return folder / series / "email" / f"{slug}.html"
 
 
 def reload_script(token: str, generation: int) -> str:

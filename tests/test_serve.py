@@ -264,10 +264,24 @@ def test_a_mistake_is_shown_on_every_page_until_it_is_fixed(serve, sample):
     assert "  issues/learning-review/2011-06-issue-1.md:3: number:" in served.output()
     edit(sample / ISSUE, "number: <b>one</b>\n", "number: 1\n")
     wait_for(lambda: PANEL not in served.page(), "the panel to go")
-    # An issue renamed: its old page goes, though the build leaves the file behind.
+    # An issue renamed: its old page goes.
     (sample / ISSUE).rename(sample / ISSUE.replace("issue-1", "issue-one"))
     wait_for(lambda: served.get("/" + PAGE)[0] == 404, "the old page to go")
     assert "Where are we now?" in served.page("/" + PAGE.replace("issue-1", "issue-one"))
+
+
+def test_the_email_edition_is_shown_at_600_and_320_pixels(shared):
+    briefing = "seven-minute/2024-09-briefing-1"
+    assert f'href="/_publisher/email/{briefing}">See the email edition' in \
+        shared.page(f"/{briefing}.html")
+    page = shared.page(f"/_publisher/email/{briefing}")
+    frames = re.findall(r'<iframe src="([^"]+)"[^>]* width="(\d+)"', page)
+    assert frames == [("/seven-minute/email/2024-09-briefing-1.html", "600"),
+                      ("/seven-minute/email/2024-09-briefing-1.html", "320")]
+    email = shared.page(frames[0][0])
+    assert "What the 2019 reviews ask of us" in email and "<link" not in email
+    assert "See the email edition" not in shared.page("/" + PAGE)
+    assert shared.get("/_publisher/email/learning-review/2011-06-issue-1")[0] == 404
 
 
 def test_the_pdf_link_makes_the_pdf(shared):
