@@ -11,6 +11,7 @@ import os
 import sys
 import time
 import traceback
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,7 @@ def cli(ctx: click.Context, site_root: Path, debug: bool) -> None:
       publisher publish issues/learning-review/2021-03-issue-40.md
       publisher verify                   prove the published issues are unchanged
       publisher send ISSUE --to LIST.csv email an issue to a list (--send to send)
+      publisher import FILE.docx SERIES  a Word document as a draft issue
     """
     ctx.meta["publisher.debug"] = debug
     ctx.obj = site_root
@@ -429,6 +431,53 @@ def _series_named(site: Site, name: str) -> Series:
     hint = did_you_mean(slug, sorted(site.series),
                         "the series are: " + (", ".join(sorted(site.series)) or "none yet"))
     raise click.BadParameter(f"there is no series {name!r}; {hint}", param_hint="SERIES")
+
+
+@cli.command("import")
+@click.argument("document", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("series", required=False)
+@click.option("--title", help="The issue's (or the article's) title, over the document's.")
+@click.option("--date", "day", metavar="YYYY-MM-DD",
+              help="The new issue's date (default: the next one by the series' cadence).")
+@click.option("--into", "into", type=click.Path(path_type=Path), metavar="ISSUE",
+              help="Add the document as a new article at the end of this draft issue.")
+@click.pass_obj
+def import_command(site_root: Path, document: Path, series: str | None, title: str | None,
+                   day: str | None, into: Path | None) -> None:
+    """Turn a Word document (.docx) into a draft issue of SERIES, and print its path.
+
+    The next number and date come from the series, as 'publisher new' gives them. Headings,
+    paragraphs, bold and italic, lists, tables, links, quotes, footnotes and pictures come
+    across (pictures saved beside the issue, with the description Word holds); what does
+    not (comments, tracked changes, text boxes, charts, SmartArt, headers and footers,
+    styles publisher does not know) is listed as warnings. With --into, the document is
+    added to an existing draft as a new article instead. Nothing is ever overwritten.
+
+    \b
+    Examples:
+      publisher import "Neglect article.docx" safeguarding-matters
+      publisher import briefing.docx seven-minute --title "Bruising in babies" --date 2025-03-01
+      publisher import partner-update.docx --into issues/learning-review/2021-03-issue-40.md
+    """
+    from publisher.word_import import import_document
+
+    if (series is None) == (into is None):
+        raise click.UsageError("give the SERIES to start a new issue in, or --into ISSUE to "
+                               "add the document to a draft, not both")
+    refuse_control_characters(title, "--title")
+    when = date_option(day, "--date") if day else None
+    imported = import_document(site_root, document, series, title=title, day=when,
+                               into=issue_path(into, site_root, "--into") if into else None)
+    click.echo(imported.shown)
+    for warning in imported.warnings:  # none has a line: what was lost is in Word's file
+        click.echo(_styled(replace(warning, line=None)).replace(":1:1: ", ": ", 1), err=True)
+    pictures = len(imported.pictures)
+    undescribed = pictures - imported.described
+    did = "Imported into a new draft" if imported.new else "Added as an article at the end"
+    click.echo(f"{did}, with {pictures} picture{'s' if pictures != 1 else ''}"
+               + (f" ({undescribed} without a description: write one between the brackets)"
+                  if undescribed else "")
+               + f". Read it through, then run: publisher check {imported.shown}", err=True)
 
 
 @cli.command("publish")

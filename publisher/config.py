@@ -82,6 +82,10 @@ Cadence = Literal["weekly", "monthly", "bimonthly", "quarterly", "termly", "twic
                   "yearly", "occasional"]
 
 
+WordStyle = Literal["quote", "callout", "callout key-message", "callout note", "callout tip",
+                    "callout warning"]
+
+
 def check_email_address(value: str) -> str:
     """An email address, as a mail server takes it: 'bulletin@example.gov.uk'."""
     if not re.fullmatch(r"[^@\s<>\",;]+@[^@\s<>\",;]+\.[^@\s<>\",;]+", value):
@@ -187,6 +191,11 @@ class SiteSettings(Schema):
         json_schema_extra={"example": "https://www.example.org.uk/bulletins/"})
     silence: TextList = Field(default_factory=list, description="Warnings of 'publisher "
                               "check' not to give for any issue, by their codes.")
+    word_styles: dict[Text, WordStyle] = Field(
+        default_factory=dict, description="What 'publisher import' makes of a Word paragraph "
+        "style, by its name: quote, or callout with its kind (callout note, callout tip, "
+        "callout warning, callout key-message). Quote and Intense Quote are known already.",
+        json_schema_extra={"example": {"Practice Point": "callout tip"}})
     smtp: SmtpSettings | None = Field(
         None, description="The mail server 'publisher send' uses: host, port, security, "
         "user name and how many emails a minute. The password comes from the environment "

@@ -80,27 +80,20 @@ def start_issue(site: Site, series: Series, title: str | None = None,
                 today: datetime.date | None = None) -> NewIssue:
     """Write the next issue of `series` and return it. Raises PublisherError if its file
     exists already or the starter is wrong; nothing is written then."""
-    issues, problems = read_issues(site, [series.folder])
-    latest = max(issues, key=lambda issue: issue.front.number, default=None)
-    number = latest.front.number + 1 if latest else 1
-    cadence = series.settings.cadence
-    day = day or _due_date(latest, cadence) or today or datetime.date.today()
-    next_issue = next_issue_date(day, cadence)
-    path = series.folder / f"{day:%Y-%m}-{_file_word(series, latest)}-{number}.md"
-    shown = site.shown(path)
-    if path.exists():
-        raise PublisherError(f"{shown} already exists; publisher never overwrites an issue. "
-                             "Open it, or give another date with --date")
+    place = next_issue_place(site, series, day, today)
+    path, shown, number, day, problems = (place.path, place.shown, place.number, place.date,
+                                          place.problems)
+    following = next_issue_date(day, series.settings.cadence)
     text = _fill_starter(site, series, {
         "title": title or "TODO: the issue's headline",
         "number": number,
         "date": day.isoformat(),
         "month": month_year(day),
-        "next_issue": next_issue.isoformat() if next_issue else "",
+        "next_issue": following.isoformat() if following else "",
         "series": series.settings.title,
         "contacts": series.organisation.contacts or "",
     })
-    _check_new_issue(site, series, text)
+    check_new_issue(site, series, text)
     try:
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(text)
@@ -110,6 +103,24 @@ def start_issue(site: Site, series: Series, title: str | None = None,
     except OSError as error:
         raise PublisherError(f"{shown} cannot be written: {error.strerror}") from None
     return NewIssue(path=path, shown=shown, number=number, date=day, text=text,
+                    problems=problems)
+
+
+def next_issue_place(site: Site, series: Series, day: datetime.date | None = None,
+               today: datetime.date | None = None) -> NewIssue:
+    """Where the next issue of `series` goes, its number and its date (`day`, or the one
+    its cadence gives after the latest issue, or `today`); its text is left empty. Raises
+    PublisherError if its file exists already."""
+    issues, problems = read_issues(site, [series.folder])
+    latest = max(issues, key=lambda issue: issue.front.number, default=None)
+    number = latest.front.number + 1 if latest else 1
+    day = day or _due_date(latest, series.settings.cadence) or today or datetime.date.today()
+    path = series.folder / f"{day:%Y-%m}-{_file_word(series, latest)}-{number}.md"
+    shown = site.shown(path)
+    if path.exists():
+        raise PublisherError(f"{shown} already exists; publisher never overwrites an issue. "
+                             "Open it, or give another date with --date")
+    return NewIssue(path=path, shown=shown, number=number, date=day, text="",
                     problems=problems)
 
 
@@ -148,9 +159,11 @@ def _fill_starter(site: Site, series: Series, values: dict[str, object]) -> str:
                            "next_issue, series and contacts", path=shown) from None
 
 
-def _check_new_issue(site: Site, series: Series, text: str) -> None:
-    """Refuse a starter whose issue would not even read, before writing it."""
-    shown = site.shown(series.folder / STARTER_FILE)
+def check_new_issue(site: Site, series: Series, text: str,
+                    shown: str | None = None) -> None:
+    """Refuse an issue that would not even read, before writing it; `shown` is what made
+    it (the series' starter by default)."""
+    shown = shown or site.shown(series.folder / STARTER_FILE)
     split = split_front_matter(text, shown)
     if isinstance(split, Problem):
         raise StarterError(split.message, path=shown, line=split.line)

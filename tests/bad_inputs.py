@@ -44,6 +44,20 @@ def front(extra: str) -> dict[str, str | bytes | None]:
     return {ISSUE: HEAD.replace("---\n", "---\n" + extra, 1) + "\nText.\n"}
 
 
+def zip_of(files: dict[str, str]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+ZIP_OF_NOTES = zip_of({"notes.txt": "Ideas for issue 8."})
+
+
 def huge_png() -> bytes:
     """A PNG that says it is 30,000 pixels square: a decompression bomb, in a few bytes."""
     header = struct.pack(">IIBBBBB", 30_000, 30_000, 8, 0, 0, 0, 0)
@@ -419,6 +433,27 @@ CASES: list[Case] = [
     Case("a box of a seven-minute briefing taller than a page", briefing(("What happened", 60), ("Why it matters", 2)), BUILD, 0, "{issue}: warning: the box 'What happened' is taller than a page, so 363 mm (64 lines) of it is cut off at the foot of page 2; shorten it, or make it two boxes, each with a heading", nothing_written=False),
     Case("a page budget that is not a number", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: two\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: 'two' is not a whole number; write it in figures, for example 3"),
     Case("a page budget of no pages", SEVEN_MINUTE | {"templates/seven-minute/style.yml": "pages: 0\n"}, BUILD, 1, "templates/seven-minute/style.yml:1: pages: 0 is not a positive whole number; write 1 or more"),
+    # Issue 20: Word documents
+    Case("importing a text file named .docx", {"article.docx": "Dear all, here is my article.\n"}, ("import", "article.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.docx is not a Word document (.docx); in Word, save it with File > Save As > Word Document"),
+    Case("importing a password-protected document", {"article.docx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)}, ("import", "article.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.docx is password-protected, or a Word 97-2003 .doc: remove the password, or save it as a Word Document (.docx), and try again"),
+    Case("importing an empty file", {"article.docx": ""}, ("import", "article.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.docx is empty; give a Word document (.docx)"),
+    Case("importing a zip that is not a Word document", {"article.docx": ZIP_OF_NOTES}, ("import", "article.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.docx is a zip file but not a Word document (it has no word/document.xml); save it from Word as a .docx"),
+    Case("importing a damaged document", {"article.docx": b"PK\x03\x04 and then nothing a zip holds"}, ("import", "article.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.docx is damaged: it is not a readable .docx; open it in Word and save it again"),
+    Case("importing a Word 97-2003 .doc", {"article.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)}, ("import", "article.doc", "bulletin"), 2,
+         "Error: Invalid value for FILE: article.doc is not a .docx file; in Word, save it with File > Save As > Word Document"),
+    Case("importing into a series that does not exist", {}, ("import", "article.docx", "bulletn"), 2,
+         "Error: Invalid value for SERIES: there is no series 'bulletn'; did you mean 'bulletin'?"),
+    Case("importing a document that is not there", {}, ("import", "artcle.docx", "bulletin"), 2,
+         "Error: Invalid value for FILE: artcle.docx does not exist"),
+    Case("importing into a published issue", {"article.docx": ZIP_OF_NOTES}, ("import", "article.docx", "--into", ISSUE), 2,
+         "Error: Invalid value for --into: {issue} is published; an article can only be added to a draft (a published issue changes by a correction)"),
+    Case("importing with neither a series nor --into", {}, ("import", "article.docx"), 2,
+         "Error: give the SERIES to start a new issue in, or --into ISSUE to add the document to a draft, not both"),
 ]
 
 
