@@ -11,9 +11,9 @@ from pathlib import Path
 
 from publisher.blocks import BlockLibrary
 from publisher.characters import control_message, first_control
-from publisher.config import BLOCKS_FOLDER, ISSUES_FOLDER, read_site
+from publisher.config import BLOCKS_FOLDER, ISSUES_FOLDER, Series, Site, read_site
 from publisher.errors import ContentError, PublisherError, UsageError
-from publisher.validation import parse_iso_date
+from publisher.validation import did_you_mean, parse_iso_date
 
 
 def refuse_folders_of_no_series(found: list[Path], site_root: Path,
@@ -105,3 +105,13 @@ def _within(path: Path, folder: Path) -> bool:
     symbolic links followed."""
     written = Path(os.path.abspath(path)).is_relative_to(os.path.abspath(folder))
     return written or path.resolve().is_relative_to(folder.resolve())
+
+
+def series_named(site: Site, name: str) -> Series:
+    """The SERIES argument: the series called `name`, or at the folder `name`."""
+    slug = Path(name.rstrip("/")).name
+    if slug in site.series:
+        return site.series[slug]
+    hint = did_you_mean(slug, sorted(site.series),
+                        "the series are: " + (", ".join(sorted(site.series)) or "none yet"))
+    raise UsageError(f"there is no series {name!r}; {hint}", option="SERIES")

@@ -26,6 +26,7 @@ from publisher.arguments import (
     known_block,
     refuse_control_characters,
     refuse_folders_of_no_series,
+    series_named,
 )
 from publisher.blocks import (
     LISTED_VERSIONS,
@@ -38,8 +39,6 @@ from publisher.blocks import (
 from publisher.build import BuildOptions, Rendered, build
 from publisher.config import (
     PdfVariant,
-    Series,
-    Site,
     load_site,
 )
 from publisher.dates import month_year
@@ -58,7 +57,6 @@ from publisher.publishing import (
 )
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
 from publisher.sources import Issue
-from publisher.validation import did_you_mean
 from publisher.variants import PDF_VARIANTS
 from publisher.workers import available_cores
 
@@ -407,7 +405,7 @@ def new_command(site_root: Path, series: str, title: str | None, day: str | None
     from publisher.starter import start_issue
 
     site = load_site(site_root)
-    chosen = _series_named(site, series)
+    chosen = series_named(site, series)
     when = date_option(day, "--date") if day else None
     if title is not None and not title.strip():
         raise click.BadParameter("give the headline, or leave --title out", param_hint="--title")
@@ -421,16 +419,6 @@ def new_command(site_root: Path, series: str, title: str | None, day: str | None
         click.echo(f"note: {len(new.problems)} problem(s) in the series' other issues, "
                    "which the number and date do not count; 'publisher check' lists them",
                    err=True)
-
-
-def _series_named(site: Site, name: str) -> Series:
-    """The series called `name`, or at the folder `name`."""
-    slug = Path(name.rstrip("/")).name
-    if slug in site.series:
-        return site.series[slug]
-    hint = did_you_mean(slug, sorted(site.series),
-                        "the series are: " + (", ".join(sorted(site.series)) or "none yet"))
-    raise click.BadParameter(f"there is no series {name!r}; {hint}", param_hint="SERIES")
 
 
 @cli.command("import")

@@ -34,13 +34,13 @@ from pathlib import Path
 import mammoth
 import tinyhtml5
 
-from publisher.config import Series, Site, read_site
+from publisher.arguments import series_named
+from publisher.config import Site, read_site
 from publisher.errors import ContentError, Problem, UsageError
 from publisher.output import write_atomically
 from publisher.plan import one_issue
 from publisher.sources import Issue
 from publisher.starter import check_new_issue, next_issue_place
-from publisher.validation import did_you_mean
 
 #: The largest .docx read, and the most its parts may hold unzipped (a zip bomb is refused).
 MAX_DOCX_BYTES = 25 * 2**20
@@ -425,7 +425,7 @@ def import_document(site_root: Path, document: Path, series_name: str | None = N
     if target is not None and target.front.status != "draft":
         raise UsageError(f"{target.shown} is published; an article can only be added to a "
                          "draft (a published issue changes by a correction)", option="--into")
-    series = _series(site, series_name or "") if target is None else target.series
+    series = series_named(site, series_name or "") if target is None else target.series
     data = read_docx(document, shown)
     styles: dict[str, str] = {name: str(becomes) for name, becomes in
                               site.settings.word_styles.items()}
@@ -477,15 +477,6 @@ def _add_article(site: Site, issue: Issue, data: bytes, shown: str, styles: dict
                          "imported") from None
     return Imported(issue.shown, [site.shown(path) for path in pictures], converted.warnings,
                     sum(1 for _ in re.finditer(r"!\[[^\]]+\]", body)), new=False)
-
-
-def _series(site: Site, name: str) -> Series:
-    slug = Path(name.rstrip("/")).name
-    if slug in site.series:
-        return site.series[slug]
-    hint = did_you_mean(slug, sorted(site.series),
-                        "the series are: " + (", ".join(sorted(site.series)) or "none yet"))
-    raise UsageError(f"there is no series {name!r}; {hint}", option="SERIES")
 
 
 def _title_from(document: Path) -> str:
