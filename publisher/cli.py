@@ -205,7 +205,9 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
     file or a series folder. Each issue is written to OUTPUT/<series>/<issue>.pdf and .html,
     with the archive's pages and Atom feeds. The PDF is tagged for screen readers
     (PDF/UA-1); a published issue also gets an archival copy in PDF/A-2a, in
-    OUTPUT/<series>/archival/<issue>.pdf. Every source is checked first: if any has an
+    OUTPUT/<series>/archival/<issue>.pdf; a series with an email edition (email: in its
+    series.yml) gets OUTPUT/<series>/email/<issue>.eml, with its .html and .txt parts.
+    Every source is checked first: if any has an
     error, each error is listed with its file and line, and nothing is written.
 
     An issue is built again only when something it is made from changed since the last
