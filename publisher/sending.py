@@ -177,9 +177,9 @@ def send_test(site: Site, message: bytes, address: str) -> None:
 
 def _settings(site: Site) -> SmtpSettings:
     if site.settings.smtp is None:
-        raise UsageError("site.yml has no smtp: settings; add the mail server's host (and "
-                         "port, security, username) under smtp:, and its password in the "
-                         f"environment variable {PASSWORD_VARIABLE}", path="site.yml")
+        raise SendError("there is no mail server to send with: add smtp: with its host "
+                        "(and port, security, username), and put its password in the "
+                        f"environment variable {PASSWORD_VARIABLE}", path="site.yml")
     return site.settings.smtp
 
 

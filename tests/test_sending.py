@@ -294,3 +294,15 @@ def test_every_sample_issue_makes_an_email_gmail_does_not_clip(tmp_path, run):
         assert len(data) < GMAIL_CLIPS_AT, (path.name, len(data))
         assert "<style" not in html and "<link" not in html and "<svg" not in html
         assert not re.search(r'(?:href|src)="(?!https?:|mailto:|tel:)', html), path.name
+
+
+def test_without_a_mail_server_in_the_settings_nothing_is_sent(site, run, mailbox):
+    with_email(site, mailbox.port)
+    settings = site / "site.yml"
+    settings.write_text(settings.read_text().split("smtp:")[0])
+    result = run("send", ISSUE, "--test-to", "officer@example.org.uk", cwd=site)
+    assert result.exit_code == 1
+    assert result.stderr == ("Error: site.yml: there is no mail server to send with: add "
+                             "smtp: with its host (and port, security, username), and put its "
+                             "password in the environment variable PUBLISHER_SMTP_PASSWORD\n")
+    assert mailbox.messages == []
