@@ -20,6 +20,7 @@ import signal
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkContext
 from multiprocessing.reduction import ForkingPickler
@@ -107,8 +108,10 @@ def _share(count: int, jobs: int, context: ForkContext) -> Iterator[tuple[int, A
             workers = [worker for worker in workers if not _retired(worker)]
             while waiting and len(workers) < jobs:
                 # Started whole before a Ctrl-C or SIGTERM is let through: raised just
-                # after the fork, it would leave a worker that no one stops.
-                with interrupts_deferred():
+                # after the fork, it would leave a worker that no one stops. Blocked, not
+                # only deferred: one arriving in the new process while Python reinitialises
+                # itself after the fork would print a traceback from inside that.
+                with interrupts_deferred(), _stop_signals_blocked():
                     workers.append(_Worker(context))
             for worker in workers:
                 if worker.task is None and waiting:
@@ -119,6 +122,17 @@ def _share(count: int, jobs: int, context: ForkContext) -> Iterator[tuple[int, A
     finally:
         for worker in workers:
             worker.stop()
+
+
+@contextmanager
+def _stop_signals_blocked() -> Iterator[None]:
+    """The stop signals held back by the system (they wait, pending) while the block runs;
+    a process forked in it starts with them held back too, until `_serve` lets them in."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _retired(worker: _Worker) -> bool:
@@ -168,6 +182,7 @@ def _serve(connection: Connection, builds_end: Connection) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     builds_end.close()  # the fork's copy, which would keep the pipe open after the build
     try:
         for _ in range(TASKS_PER_WORKER):
