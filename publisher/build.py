@@ -8,6 +8,7 @@ is not rendered again.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -46,6 +47,7 @@ from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.rules import WARNINGS
 from publisher.sources import Issue, read_issues
 from publisher.system_layer import subsetter_missing
+from publisher.web_assets import bundle_page, cached_woff2, fonts_of
 from publisher.workers import run_each
 
 
@@ -236,19 +238,21 @@ def _write(output_folder: Path, built: list[BuiltIssue], site_files: list[tuple[
     did not write; a Ctrl-C waits until everything is written (see `interrupts_deferred`).
     """
     record = output_folder / STATE_FILE
-    files = [pair for issue in built for files in issue.rendered.outputs.values()
-             for pair in files]
+    files = list(dict(pair for issue in built for files in issue.rendered.outputs.values()
+                      for pair in files).items())  # a stylesheet many pages share, once
     for path in [*(path for path, _ in [*files, *site_files]), *dropped]:
         check_inside(path, output_folder)
     assets = ([] if styles_folder is None else
               mirror_copies(styles_folder, output_folder / ASSETS_FOLDER, within=output_folder))
+    fonts = [] if styles_folder is None else _web_fonts(output_folder, styles_folder,
+                                                        [*files, *site_files])
     with interrupts_deferred():
         if not record.is_file():
             # A record of nothing yet: from its first file on, the folder is publisher's, so a
             # build stopped half-way is not taken for a folder of someone else's files.
             write_atomically(record, BuildState().data(), within=output_folder)
         copy_files(assets, within=output_folder)
-        for path, data in files:
+        for path, data in [*fonts, *files]:
             write_atomically(path, data, within=output_folder)
         for path, data in site_files:
             if path != record:
@@ -258,6 +262,17 @@ def _write(output_folder: Path, built: list[BuiltIssue], site_files: list[tuple[
         for path, data in site_files:
             if path == record:
                 write_if_changed(path, data, within=output_folder)
+
+
+def _web_fonts(output_folder: Path, styles_folder: Path,
+               files: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
+    """The WOFF2 fonts the web pages' stylesheets load that the output folder lacks."""
+    assets = output_folder / ASSETS_FOLDER
+    wanted = {assets / name: source for path, data in files
+              if path.suffix == ".css" and path.parent.parent == assets
+              for name, source in fonts_of(data, styles_folder)}
+    return [(path, cached_woff2(source)) for path, source in sorted(wanted.items())
+            if not path.is_file()]
 
 
 def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: frozenset[str],
@@ -475,8 +490,24 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     if not pages:
         return files
     entries = archive_entries(every_issue, sizes, state.page_counts(), options.drafts)
-    return [*render_archive(site, output_folder, entries, options.pdf_variant),
-            *render_feeds(site, output_folder, entries), *files]
+    archive = [bundled for page in render_archive(site, output_folder, entries,
+                                                  options.pdf_variant)
+               for bundled in _bundled(page, site.styles_folder, output_folder)]
+    return [*archive, *render_feeds(site, output_folder, entries), *files]
+
+
+def _bundled(page: tuple[Path, bytes], styles_folder: Path,
+             output_folder: Path) -> list[tuple[Path, bytes]]:
+    """An archive page linking its stylesheets as one (see `web_assets`), and that one."""
+    path, data = page
+    if path.suffix != ".html":
+        return [page]
+    assets = Path(os.path.relpath(output_folder / ASSETS_FOLDER, path.parent)).as_posix()
+    html, bundle = bundle_page(data.decode("utf-8"), styles_folder, assets)
+    if bundle is None:
+        return [page]
+    return [(path, html.encode("utf-8")),
+            *((output_folder / ASSETS_FOLDER / name, css) for name, css in bundle.files())]
 
 
 def checked_output_folder(site: Site, requested: Path | None, take_over: bool = False) -> Path:

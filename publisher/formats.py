@@ -26,6 +26,7 @@ from markupsafe import Markup
 
 from publisher.config import PdfVariant
 from publisher.pages import Page
+from publisher.resources import ASSETS_FOLDER
 from publisher.sources import Issue
 from publisher.textdigest import html_digest, pdf_page_digests
 from publisher.variants import ARCHIVAL_FOLDER, ARCHIVAL_VARIANT, PdfCopies
@@ -118,7 +119,15 @@ class HtmlPage(OutputFormat):
         return f"{series}/{slug}.html"
 
     def files(self, made: Made, output_folder: Path) -> list[tuple[Path, bytes]]:
-        return [(made.page.path, made.page.html.encode("utf-8")),
+        """The page, its stylesheets as one file (see `web_assets`), its images."""
+        from publisher.web_assets import bundle_page
+
+        html, bundle = made.page.html, None
+        if made.styles_folder is not None:
+            html, bundle = bundle_page(html, made.styles_folder, made.page.context["assets"])
+        return [(made.page.path, html.encode("utf-8")),
+                *((output_folder / ASSETS_FOLDER / path, css)
+                  for path, css in (bundle.files() if bundle else [])),
                 *((target, made.read(source)) for target, source in made.images)]
 
     def text(self, data: bytes) -> list[str]:
