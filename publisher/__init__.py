@@ -6,4 +6,4 @@ their front matter), `markdown` (the body), `pages` (templates), `pdf` (WeasyPri
 cheap: nothing is read and WeasyPrint is not imported until a PDF is made.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

@@ -25,6 +25,7 @@ from publisher.sources import Issue
 
 LOCK_FILE = "archive-lock.json"
 _FORMAT = 1
+_WITHOUT_ASSET_DIGESTS = "sha256-without-asset-digests"
 _ABOUT = ("Written by 'publisher publish': what each published issue was made from and what "
           "it became. 'publisher verify' checks the archive against it. Do not edit it by hand.")
 
@@ -38,10 +39,16 @@ class OutputRecord:
     digest: str
     size: int
     text: list[str]
+    #: A web page's digest with the digests in its assets' addresses left out (see
+    #: `web_assets`): the same when only the stylesheet or fonts it loads moved.
+    without_asset_digests: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"file": self.file, "sha256": self.digest, "bytes": self.size,
-                "text": self.text}
+        document: dict[str, Any] = {"file": self.file, "sha256": self.digest,
+                                    "bytes": self.size, "text": self.text}
+        if self.without_asset_digests is not None:
+            document[_WITHOUT_ASSET_DIGESTS] = self.without_asset_digests
+        return document
 
     @classmethod
     def from_json(cls, data: Any, where: tuple[str, ...]) -> OutputRecord:
@@ -54,11 +61,14 @@ class OutputRecord:
                                 "file in the output folder")
         text = strict.items(strict.field(data, "text", where), (*where, "text"),
                             "a list of digests")
+        unaddressed = data.get(_WITHOUT_ASSET_DIGESTS)
         return cls(file, strict.digest(strict.field(data, "sha256", where), (*where, "sha256")),
                    strict.whole(strict.field(data, "bytes", where), (*where, "bytes"),
                                 "a whole number of bytes"),
                    [strict.digest(digest, (*where, "text", str(number)))
-                    for number, digest in enumerate(text, 1)])
+                    for number, digest in enumerate(text, 1)],
+                   None if unaddressed is None else
+                   strict.digest(unaddressed, (*where, _WITHOUT_ASSET_DIGESTS)))
 
 
 @dataclass(frozen=True)

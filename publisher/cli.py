@@ -592,7 +592,8 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
 
     Each locked issue (all, or ISSUES) is built again in a temporary folder and compared
     with the latest edition in archive-lock.json: identical (the same bytes); same content
-    (the same text on the same pages, different bytes, as after a WeasyPrint upgrade); or
+    (the same text on the same pages, different bytes, as after a WeasyPrint upgrade, or a
+    web page whose stylesheet's address moved with its contents); or
     changed, naming the inputs that moved and the pages whose text differs. A published
     issue that is not locked, or a locked one that is gone or fails to build, also fails.
 
@@ -646,8 +647,9 @@ def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
 
     Each locked issue (all, or ISSUES) is built again and compared with its latest edition,
     as 'publisher verify' does. Where its files are the same byte for byte though its inputs
-    moved (a stylesheet rule it does not use), or its text is the same on every page and
-    only the software moved (a new WeasyPrint), a new edition is added to archive-lock.json
+    moved (a stylesheet rule it does not use; its web page may load the stylesheet by its
+    new address), or its text is the same on every page and only the software moved (a new
+    WeasyPrint), a new edition is added to archive-lock.json
     saying why; the earlier editions stay. Anything else is refused, naming the pages that
     differ: a change readers would see is published as a correction.
 

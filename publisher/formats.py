@@ -105,6 +105,11 @@ class OutputFormat(ABC):
     def text(self, data: bytes) -> list[str]:
         """Digests of the text of its file (see `textdigest`), for `verify`."""
 
+    def without_asset_digests(self, data: bytes) -> bytes | None:
+        """Its file's bytes with the digests in the addresses of the assets it loads left
+        out (see `web_assets`), for `verify`; None if it loads none."""
+        return None
+
     def own_path(self, output_folder: Path, issue: Issue) -> Path:
         return output_folder / self.own_file(issue.series.slug, issue.slug)
 
@@ -125,6 +130,7 @@ class HtmlPage(OutputFormat):
         html, bundle = made.page.html, None
         if made.styles_folder is not None:
             html, bundle = bundle_page(html, made.styles_folder, made.page.context["assets"])
+            made.read_files.extend(bundle.read if bundle else ())
         return [(made.page.path, html.encode("utf-8")),
                 *((output_folder / ASSETS_FOLDER / path, css)
                   for path, css in (bundle.files() if bundle else [])),
@@ -132,6 +138,11 @@ class HtmlPage(OutputFormat):
 
     def text(self, data: bytes) -> list[str]:
         return [html_digest(data)]
+
+    def without_asset_digests(self, data: bytes) -> bytes | None:
+        from publisher.web_assets import without_asset_digests
+
+        return without_asset_digests(data)
 
 
 class WebPdf(OutputFormat):

@@ -66,11 +66,13 @@ class Verdict:
     moved: list[str] = field(default_factory=list)
     pages: list[int] = field(default_factory=list)
     details: list[str] = field(default_factory=list)
+    #: Whether its files differ only in the addresses of the assets its web page loads.
+    asset_addresses: bool = False
 
     def as_json(self) -> dict[str, object]:
         return {"issue": self.shown, "outcome": self.outcome, "edition": self.edition,
                 "inputs_moved": self.moved, "pages_differing": self.pages,
-                "details": self.details}
+                "details": self.details, "only_asset_addresses_differ": self.asset_addresses}
 
 
 def publish(site_root: Path, path: Path, correction: str | None = None,
@@ -241,6 +243,9 @@ def _why(verdict: Verdict) -> str:
     moved = "; ".join(verdict.moved)
     if verdict.outcome == "identical":
         return f"its files are the same, byte for byte, but its inputs moved: {moved}"
+    if verdict.asset_addresses:
+        return ("its files are the same but for what its web page loads from the styles "
+                f"folder (stylesheet, fonts, favicon); its inputs moved: {moved}")
     return f"its text is the same on every page; only the software moved: {moved}"
 
 
@@ -355,6 +360,11 @@ def _compare(shown: str, locked: LockedIssue, record: IssueRecord, output: Path,
     differing = _differing_files(edition.outputs, now)
     if not differing:
         return Verdict(shown, "identical", edition.number, moved)
+    if moved and _only_asset_addresses(differing, edition.outputs, now):
+        return Verdict(shown, "same content", edition.number, moved, details=[
+            "its files differ only in what its web page loads from the styles folder: the "
+            "addresses of its stylesheet and fonts, which carry their digests, the fonts it "
+            "preloads, its favicon"], asset_addresses=True)
     now = _output_records(output, record, key)
     pages, details = _text_differences(edition, now)
     details += [output_format.gone for output_format in FORMATS
@@ -382,6 +392,20 @@ def _differing_files(locked: dict[str, OutputRecord],
         if either is not None and _as_locked(before) != _as_locked(after):
             differing.append((output_format.name, either.file))
     return differing
+
+
+def _only_asset_addresses(differing: list[tuple[str, str]], locked: dict[str, OutputRecord],
+                          now: dict[str, OutputRecord]) -> bool:
+    """Whether the files that differ do so only in what they load from the styles folder
+    (see `web_assets.without_asset_digests`): a web page whose stylesheet moved, which
+    before bundling loaded it by the same name and did not change."""
+    for name, _ in differing:
+        before, after = locked.get(name), now.get(name)
+        if before is None or after is None or before.without_asset_digests is None or \
+                (before.file, before.without_asset_digests) != \
+                (after.file, after.without_asset_digests):
+            return False
+    return True
 
 
 def _as_locked(record: OutputRecord | None) -> tuple[str, str, int] | None:
@@ -435,7 +459,10 @@ def _output_records(output: Path, record: IssueRecord, key: str,
         file = output_format.own_file(series, slug)
         data = (output / file).read_bytes()
         text = output_format.text(data) if with_text else []
-        records[output_format.name] = OutputRecord(file, digest_bytes(data), len(data), text)
+        unaddressed = output_format.without_asset_digests(data)
+        records[output_format.name] = OutputRecord(
+            file, digest_bytes(data), len(data), text,
+            None if unaddressed is None else digest_bytes(unaddressed))
     return records
 
 

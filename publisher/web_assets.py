@@ -6,12 +6,17 @@ base, the style's own, screen, print), and the stylesheets load whole TrueType f
 (`bundle_page`) links instead:
 
 - one stylesheet for the screen, `assets/web/site-<digest>.css`: the same rules in the same
-  order, each `@font-face` with `font-display: swap`; and the print rules as one more,
-  loaded for print only (`media="print"`), so it does not hold up the page;
-- its fonts as WOFF2 (fontTools with brotli), subset to the Latin, Latin Extended, Greek
-  and punctuation characters bulletins are written in (a character beyond them falls back
-  to the reader's own font on screen; the PDF embeds its own subsets, as before);
-- the first font preloaded, and the site's favicon (`styles/favicon.svg`).
+  order (an @import'ed sheet in its place), each `@font-face` with `font-display: swap`;
+  and the print rules as one more, loaded for print only (`media="print"`), so it does not
+  hold up the page;
+- its fonts as WOFF2 (fontTools with brotli), subset to the Latin, Latin-1, Latin
+  Extended-A and punctuation characters bulletins are written in (SUBSET_RANGES; a
+  character beyond them falls back to the reader's own font on screen; the PDF embeds its
+  own subsets, as before);
+- the fonts of the first screen preloaded, so that the page does not shift when they
+  arrive: those a house style names in `--preload-fonts...` custom properties (each
+  stylesheet may add its own, `--preload-fonts-issue: url(...) url(...)`); and the site's
+  favicon (`styles/favicon.svg`).
 
 File names carry a digest of their content, so a host may cache them for a year. The PDF is
 made from the page as the template writes it, so it does not change.
@@ -30,31 +35,43 @@ from pathlib import Path
 
 WEB_FOLDER = "web"
 FAVICON = "favicon.svg"
-#: The characters the fonts keep: Basic Latin, Latin-1 and Latin Extended-A (English,
-#: Welsh, Irish, Scots Gaelic, Polish, Romanian, Lithuanian... as the UK's communities
-#: write them), combining accents, General Punctuation, currency, letterlike symbols,
-#: arrows, the minus and the ligatures.
+#: The characters of each font's first file: Basic Latin, Latin-1 and Latin Extended-A
+#: (English, Welsh, Irish, Scots Gaelic, Polish, Romanian, Lithuanian... as the UK's
+#: communities write them), combining accents, General Punctuation, currency, letterlike
+#: symbols, arrows, the minus and the ligatures. Its second file has the font's other
+#: characters (Greek, Cyrillic, symbols), and is loaded only by a page that shows one.
 SUBSET_RANGES = ((0x20, 0x7E), (0xA0, 0x17F), (0x218, 0x21B), (0x300, 0x36F), (0x2000, 0x206F),
                  (0x20A0, 0x20CF), (0x2100, 0x214F), (0x2190, 0x21FF), (0x2212, 0x2212),
                  (0xFB00, 0xFB06))
-_SUBSET_VERSION = "2"
+_SUBSET_VERSION = "3"
+#: The two files of each font: the characters in SUBSET_RANGES, and the others.
+LATIN, MORE = "latin", "more"
 _LINK = re.compile(r'<link rel="stylesheet" href="([^"]*)"(?: media="([^"]*)")?>\n?')
 _URL = re.compile(r"""url\(\s*(["']?)([^"')]+)\1\s*\)""")
 _FONT_FACE = re.compile(r"@font-face\s*\{([^}]*)\}")
+#: A digest in the address of a file the bundle made: `web/site-<digest>.css`, a font's, the
+#: favicon's.
+_ASSET_DIGEST = re.compile(rb'(/' + WEB_FOLDER.encode() + rb'/(?:fonts/)?[\w.-]*?-)[0-9a-f]{12}'
+                           rb'(\.(?:css|woff2|svg)")')
+_ASSET_LINK = re.compile(rb'<link rel="(?:preload|icon)" href="[^"]*/' + WEB_FOLDER.encode()
+                         + rb'/[^"]*"[^>]*>\n')
+_PRELOAD = re.compile(r"--preload-fonts[\w-]*\s*:([^;}]*)")
+_IMPORT = re.compile(r"""@import\s+(?:url\(\s*(["']?)([^"')]+)\1\s*\)|(["'])([^"']+)\3)"""
+                     r"""\s*([^;]*);""")
 
 
 @dataclass(frozen=True)
 class Bundle:
-    """One page's stylesheets as one: its path under assets/, its bytes, and the fonts it
-    loads (path under assets/, the TrueType file the WOFF2 is made from)."""
+    """One page's stylesheets as one: its path under assets/ and its bytes."""
 
     path: str
     css: bytes
-    fonts: tuple[tuple[str, Path], ...]
     #: The stylesheets loaded with it for print only, as bundles of their own.
     also: tuple[Bundle, ...] = ()
     #: Other files the page loads: the favicon (path under assets/, bytes).
     others: tuple[tuple[str, bytes], ...] = ()
+    #: The site files those others are made from, for the page's fingerprint.
+    read: tuple[Path, ...] = ()
 
     def files(self) -> list[tuple[str, bytes]]:
         """Its files' paths under assets/, and their bytes."""
@@ -73,19 +90,20 @@ def bundle_page(html: str, styles_folder: Path, assets: str) -> tuple[str, Bundl
     sheets = [(match[1][len(assets) + 1:], match[2] or "all") for match in found]
     screen = tuple(sheet for sheet in sheets if sheet[1] != "print")
     printed = tuple((href, "all") for href, media in sheets if media == "print")
-    bundle = _bundle(styles_folder, screen, _stamps(styles_folder, screen))
+    stamps = _stamps(styles_folder)
+    bundle = _bundle(styles_folder, screen, stamps)
     tags = [f'<link rel="stylesheet" href="{assets}/{bundle.path}">']
     if printed:  # loaded for print only: it does not hold up the page on screen
-        for_print = _bundle(styles_folder, printed, _stamps(styles_folder, printed))
+        for_print = _bundle(styles_folder, printed, stamps)
         tags.append(f'<link rel="stylesheet" href="{assets}/{for_print.path}" media="print">')
-        bundle = Bundle(bundle.path, bundle.css, bundle.fonts, (for_print,))
-    if bundle.fonts:
-        tags.insert(0, f'<link rel="preload" href="{assets}/{bundle.fonts[0][0]}" as="font" '
-                       'type="font/woff2" crossorigin>')
+        bundle = Bundle(bundle.path, bundle.css, (for_print,))
+    tags[:0] = [f'<link rel="preload" href="{assets}/{font}" as="font" type="font/woff2" '
+                'crossorigin>' for font in _preloaded(bundle.css)]
     icon = _favicon(styles_folder / FAVICON)
     if icon is not None:
         tags.append(f'<link rel="icon" href="{assets}/{icon[0]}" type="image/svg+xml">')
-        bundle = Bundle(bundle.path, bundle.css, bundle.fonts, bundle.also, (icon,))
+        bundle = Bundle(bundle.path, bundle.css, bundle.also, (icon,),
+                        (styles_folder / FAVICON,))
     pieces, at = [], 0
     for index, match in enumerate(found):
         pieces.append(html[at:match.start()])
@@ -93,6 +111,24 @@ def bundle_page(html: str, styles_folder: Path, assets: str) -> tuple[str, Bundl
             pieces.append("\n".join(tags) + "\n")
         at = match.end()
     return "".join(pieces) + html[at:], bundle
+
+
+def _preloaded(css: bytes) -> list[str]:
+    """The fonts the stylesheets ask to be preloaded (their paths under assets/): those of
+    the page's first screen, which would otherwise shift the page when they arrive. A house
+    style names them in a `--preload-fonts` custom property, in `url()`s."""
+    found: list[str] = []
+    for declaration in _PRELOAD.finditer(css.decode("utf-8")):
+        found += [f"{WEB_FOLDER}/{match[2]}" for match in _URL.finditer(declaration[1])
+                  if match[2].startswith("fonts/")]
+    return list(dict.fromkeys(found))
+
+
+def without_asset_digests(html: bytes) -> bytes:
+    """The page `html` without what its stylesheets and the favicon put in it: the digests in
+    its assets' addresses, the fonts preloaded and the favicon's link. Two pages the same but
+    for the stylesheets, fonts or favicon they load are the same here."""
+    return _ASSET_DIGEST.sub(rb"\1\2", _ASSET_LINK.sub(b"", html))
 
 
 def _favicon(path: Path) -> tuple[str, bytes] | None:
@@ -103,8 +139,9 @@ def _favicon(path: Path) -> tuple[str, bytes] | None:
     return f"{WEB_FOLDER}/favicon-{hashlib.sha256(data).hexdigest()[:12]}.svg", data
 
 
-def woff2(font: Path) -> bytes:
-    """The TrueType or OpenType `font` as a WOFF2 subset (see SUBSET_RANGES)."""
+def woff2(font: Path, part: str = LATIN) -> bytes:
+    """One of the files of the TrueType or OpenType `font` as WOFF2: LATIN, its characters
+    in SUBSET_RANGES, or MORE, its others."""
     from fontTools import subset
     from fontTools.ttLib import TTFont
 
@@ -117,10 +154,11 @@ def woff2(font: Path) -> bytes:
     options.hinting = False
     options.desubroutinize = True
     options.notdef_outline = True
+    latin = {code for start, end in SUBSET_RANGES for code in range(start, end + 1)}
     with TTFont(font, recalcTimestamp=False) as opened:
         subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=[code for start, end in SUBSET_RANGES
-                                     for code in range(start, end + 1)])
+        subsetter.populate(unicodes=sorted(latin if part == LATIN
+                                           else set(opened.getBestCmap()) - latin))
         subsetter.subset(opened)
         written = io.BytesIO()
         opened.flavor = "woff2"
@@ -128,64 +166,133 @@ def woff2(font: Path) -> bytes:
     return written.getvalue()
 
 
-def _stamps(styles_folder: Path, sheets: tuple[tuple[str, str], ...]) -> tuple[object, ...]:
-    """What the cache of bundles is keyed by: each stylesheet's size and time."""
+def _stamps(styles_folder: Path) -> tuple[object, ...]:
+    """What the cache of bundles is keyed by: each stylesheet's size and time, those a
+    sheet imports included (`serve` builds again after an edit in the same process)."""
     stamps: list[object] = []
-    for href, _ in sheets:
+    for sheet in sorted(styles_folder.rglob("*.css")):
         try:
-            status = (styles_folder / href).stat()
-            stamps.append((status.st_size, status.st_mtime_ns))
+            status = sheet.stat()
         except OSError:
-            stamps.append(None)
+            continue
+        stamps.append((sheet.as_posix(), status.st_size, status.st_mtime_ns))
     return tuple(stamps)
 
 
 @functools.lru_cache(maxsize=64)
 def _bundle(styles_folder: Path, sheets: tuple[tuple[str, str], ...],
             stamps: tuple[object, ...]) -> Bundle:
-    parts, fonts = [], []
+    parts = []
     for href, media in sheets:
-        try:
-            css = (styles_folder / href).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue  # the page's own check says a stylesheet is missing
-        css, found = _rewritten(css, styles_folder, posixpath.dirname(href))
-        fonts += [font for font in found if font not in fonts]
-        parts.append(css if media == "all" else f"@media {media} {{\n{css}\n}}")
+        css = _inlined(styles_folder, href, ())
+        if css is not None:
+            parts.append(css if media == "all" else f"@media {media} {{\n{css}\n}}")
     data = "\n".join(parts).encode("utf-8")
     path = f"{WEB_FOLDER}/site-{hashlib.sha256(data).hexdigest()[:12]}.css"
-    return Bundle(path, data, tuple(fonts))
+    return Bundle(path, data)
 
 
-def _rewritten(css: str, styles_folder: Path,
-               folder: str) -> tuple[str, list[tuple[str, Path]]]:
+def _inlined(styles_folder: Path, href: str, importing: tuple[str, ...]) -> str | None:
+    """The stylesheet at `href` (under the styles folder) as it reads from assets/web/, with
+    the sheets it @imports put in its place: an @import after the first rule of one file is
+    ignored by browsers, so the sheets cannot simply be put one after another. None if it
+    cannot be read (the page's check says so)."""
+    if href in importing:  # a sheet importing itself, at some remove: once is enough
+        return ""
+    try:
+        css = (styles_folder / href).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    folder = posixpath.dirname(href)
+
+    def imported(match: re.Match[str]) -> str:
+        target = match[2] or match[4]
+        if re.match(r"[a-z][a-z0-9+.-]*:|/", target, re.IGNORECASE):
+            return match[0]  # not one of ours: left to the browser
+        path = posixpath.normpath(posixpath.join(folder, target))
+        sheet = None if path.startswith("../") else _inlined(styles_folder, path,
+                                                            (*importing, href))
+        media = match[5].strip()
+        if sheet is None:
+            return ""  # outside the styles folder, or missing: the page's check says so
+        return sheet if not media or media == "all" else f"@media {media} {{\n{sheet}\n}}"
+
+    # The imported sheets go in after this one's addresses are rewritten: theirs already are.
+    inner: list[str] = []
+
+    def placeholder(match: re.Match[str]) -> str:
+        inner.append(imported(match))
+        return f"/*@import {len(inner) - 1}*/"
+
+    css = _rewritten(_IMPORT.sub(placeholder, css), styles_folder, folder)
+    return re.sub(r"/\*@import (\d+)\*/", lambda match: inner[int(match[1])], css)
+
+
+def _rewritten(css: str, styles_folder: Path, folder: str) -> str:
     """`css` (a stylesheet in `folder` of the assets) as it reads from assets/web/: its
-    addresses rewritten, its fonts as WOFF2, `font-display: swap` in each @font-face."""
-    fonts: list[tuple[str, Path]] = []
+    addresses rewritten, and each @font-face of a TrueType or OpenType font as two of its
+    WOFF2 files (see SUBSET_RANGES), each with its `unicode-range`, with `font-display:
+    swap`."""
 
-    def address(match: re.Match[str]) -> str:
-        target = match[2]
+    def source(target: str) -> Path | None:
         if re.match(r"[a-z][a-z0-9+.-]*:|#|/", target, re.IGNORECASE):
+            return None  # not a file of ours
+        return styles_folder / posixpath.normpath(posixpath.join(folder, target))
+
+    def address(match: re.Match[str], part: str = LATIN) -> str:
+        path = source(match[2])
+        if path is None:
             return match[0]
-        relative = posixpath.normpath(posixpath.join(folder, target))
-        source = styles_folder / relative
-        if source.suffix.lower() in (".ttf", ".otf") and source.is_file():
-            name = f"{WEB_FOLDER}/fonts/{source.stem}-{_font_digest(source)}.woff2"
-            fonts.append((name, source))
-            return f'url("{name.removeprefix(WEB_FOLDER + "/")}")'
-        return f'url("../{relative}")'
+        if _is_font(path):
+            return f'url("{_font_name(path, part)}")'
+        return f'url("../{path.relative_to(styles_folder).as_posix()}")'
 
     def face(match: re.Match[str]) -> str:
-        body = _URL.sub(address, match[1]).replace('format("truetype")', 'format("woff2")') \
-            .replace('format("opentype")', 'format("woff2")')
-        swap = "" if "font-display" in body else " font-display: swap;"
-        return f"@font-face {{{body.rstrip()}{swap} }}"
+        if not any(_is_font(path) for url in _URL.finditer(match[1])
+                   if (path := source(url[2])) is not None):
+            return f"@font-face {{{_URL.sub(address, match[1])}}}"
+        faces = []
+        for part, ranges in ((LATIN, _LATIN_RANGE), (MORE, _MORE_RANGE)):
+            body = _URL.sub(lambda url, part=part: address(url, part), match[1]) \
+                .replace('format("truetype")', 'format("woff2")') \
+                .replace('format("opentype")', 'format("woff2")').rstrip()
+            swap = "" if "font-display" in body else " font-display: swap;"
+            faces.append(f"@font-face {{{body}{swap} unicode-range: {ranges}; }}")
+        return "\n".join(faces)
 
     pieces, at = [], 0
     for match in _FONT_FACE.finditer(css):
         pieces += [_URL.sub(address, css[at:match.start()]), face(match)]
         at = match.end()
-    return "".join(pieces) + _URL.sub(address, css[at:]), fonts
+    return "".join(pieces) + _URL.sub(address, css[at:])
+
+
+def _is_font(path: Path) -> bool:
+    return path.suffix.lower() in (".ttf", ".otf") and path.is_file()
+
+
+def _unicode_range(ranges: list[tuple[int, int]]) -> str:
+    return ", ".join(f"U+{start:X}" if start == end else f"U+{start:X}-{end:X}"
+                     for start, end in ranges)
+
+
+def _others(ranges: tuple[tuple[int, int], ...]) -> list[tuple[int, int]]:
+    """The code points not in `ranges` (sorted, apart)."""
+    gaps, at = [], 0
+    for start, end in ranges:
+        if start > at:
+            gaps.append((at, start - 1))
+        at = end + 1
+    return [*gaps, (at, 0x10FFFF)]
+
+
+_LATIN_RANGE = _unicode_range(list(SUBSET_RANGES))
+_MORE_RANGE = _unicode_range(_others(SUBSET_RANGES))
+
+
+def _font_name(font: Path, part: str) -> str:
+    """The path under assets/web/ of one of the WOFF2 files of `font`."""
+    return f"fonts/{font.stem}.{part}-{_font_digest(font)}.woff2"
 
 
 @functools.lru_cache(maxsize=64)
@@ -194,26 +301,28 @@ def _font_digest(font: Path) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def fonts_of(css: bytes, styles_folder: Path) -> list[tuple[str, Path]]:
-    """The WOFF2 fonts a bundle loads (their paths under assets/), each with its source."""
+def fonts_of(css: bytes, styles_folder: Path) -> list[tuple[str, Path, str]]:
+    """The WOFF2 files a bundle loads (their paths under assets/), each with its source font
+    and which of its files it is (LATIN or MORE)."""
     names = set(re.findall(rb'url\("(fonts/[^"]+\.woff2)"\)', css))
-    sources = {f"fonts/{font.stem}-{_font_digest(font)}.woff2": font
+    sources = {_font_name(font, part): (font, part)
                for font in sorted(styles_folder.rglob("*"))
-               if font.suffix.lower() in (".ttf", ".otf") and font.is_file()}
-    return [(f"{WEB_FOLDER}/{name.decode()}", sources[name.decode()])
-            for name in sorted(names) if name.decode() in sources]
+               if font.suffix.lower() in (".ttf", ".otf") and font.is_file()
+               for part in (LATIN, MORE)}
+    return [(f"{WEB_FOLDER}/{name}", *sources[name])
+            for name in sorted(name.decode() for name in names) if name in sources]
 
 
-def cached_woff2(font: Path) -> bytes:
-    """`woff2(font)`, kept in the user's cache folder: subsetting a font takes a second,
-    and the result depends only on the font's bytes."""
+def cached_woff2(font: Path, part: str) -> bytes:
+    """`woff2(font, part)`, kept in the user's cache folder: subsetting a font takes a
+    second, and the result depends only on the font's bytes."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "publisher"
-    path = cache / "woff2" / f"{font.stem}-{_font_digest(font)}.woff2"
+    path = cache / "woff2" / _font_name(font, part).removeprefix("fonts/")
     try:
         return path.read_bytes()
     except OSError:
         pass
-    data = woff2(font)
+    data = woff2(font, part)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{os.getpid()}")

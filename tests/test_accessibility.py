@@ -60,9 +60,29 @@ def served(folder: Path) -> Iterator[str]:
         thread.join()
 
 
-def check_pages(output: Path, screenshots: str | None = None) -> dict[str, Any]:
-    """Every .html page in `output`, checked in Chromium: check.mjs's report, each page
-    named by its path in `output`."""
+def html_pages(output: Path) -> list[str]:
+    """The .html pages in `output`, by their paths in it."""
+    return sorted(path.relative_to(output).as_posix() for path in output.rglob("*.html")
+                  if not any(part.startswith(".") for part in path.relative_to(output).parts))
+
+
+def run_in_chromium(script: str, output: Path, pages: list[str],
+                    more: list[str] | None = None) -> dict[str, Any]:
+    """The JSON report of tests/browser/`script` run on `pages` of `output`, served."""
+    command = [*browser_command(script), *(more or [])]
+    with served(output) as base:
+        finished = subprocess.run([*command, "--base", base, *pages], capture_output=True,
+                                  text=True, timeout=300, check=False)
+    if finished.returncode != 0:
+        pytest.fail(f"tests/browser/{script} failed ({finished.returncode}):\n"
+                    f"{finished.stderr[-4000:]}", pytrace=False)
+    report: dict[str, Any] = json.loads(finished.stdout)
+    return report
+
+
+def browser_command(script: str) -> list[str]:
+    """The command that runs tests/browser/`script` in Node.js with Debian's Chromium; the
+    test fails, saying how to install them, where they are missing."""
     node = shutil.which("node")
     missing = [what for what, there in (
         ("Node.js (`node`)", node is not None),
@@ -76,19 +96,14 @@ def check_pages(output: Path, screenshots: str | None = None) -> dict[str, Any]:
                     "installs them (Debian's chromium, nodejs and npm; `npm ci` in "
                     "tests/browser).", pytrace=False)
     assert node is not None
-    pages = sorted(path.relative_to(output).as_posix() for path in output.rglob("*.html")
-                   if not any(part.startswith(".") for part in path.relative_to(output).parts))
-    command = [node, str(BROWSER / "check.mjs"), "--chromium", str(CHROMIUM)]
-    if screenshots:
-        command += ["--screenshots", screenshots]
-    with served(output) as base:
-        finished = subprocess.run([*command, "--base", base, *pages], capture_output=True,
-                                  text=True, timeout=300, check=False)
-    if finished.returncode != 0:
-        pytest.fail(f"tests/browser/check.mjs failed ({finished.returncode}):\n"
-                    f"{finished.stderr[-4000:]}", pytrace=False)
-    report: dict[str, Any] = json.loads(finished.stdout)
-    return report
+    return [node, str(BROWSER / script), "--chromium", str(CHROMIUM)]
+
+
+def check_pages(output: Path, screenshots: str | None = None) -> dict[str, Any]:
+    """Every .html page in `output`, checked in Chromium: check.mjs's report, each page
+    named by its path in `output`."""
+    return run_in_chromium("check.mjs", output, html_pages(output),
+                           ["--screenshots", screenshots] if screenshots else [])
 
 
 def screenshots_folder(name: str) -> str | None:

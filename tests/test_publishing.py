@@ -349,7 +349,8 @@ def test_bytes_that_differ_with_no_input_moved_are_a_wrong_lock(sample, run):
     assert report["ok"] is False
     assert report["issues"] == [{"issue": JUNE_2011, "outcome": "changed", "edition": EDITION,
                                  "inputs_moved": [], "pages_differing": [],
-                                 "details": [unexplained]}]
+                                 "details": [unexplained],
+                                 "only_asset_addresses_differ": False}]
 
 
 def test_a_size_that_disagrees_with_its_digest_is_not_identical(sample, run):
@@ -379,26 +380,66 @@ def published(site: Path, run) -> None:
 
 def test_relock_records_an_edition_when_only_unused_styles_moved(site, run):
     published(site, run)
+    page = site / "output/bulletin/2024-03-issue-7.html"
+    linked_before = page.read_text()
     base = site / "styles/base.css"
     base.write_text(base.read_text() + "\n.nowhere-in-the-issue { color: #000; }\n")
     assert run("build", "--frozen", BULLETIN, cwd=site).exit_code == 1
+
+    # The PDFs are the same bytes; the web page loads the stylesheet by its new address.
+    result = run("verify", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"same content  {BULLETIN} (edition 1)",
+        "                its files differ only in what its web page loads from the styles "
+        "folder: the addresses of its stylesheet and fonts, which carry their digests, the "
+        "fonts it preloads, its favicon"]
+
+    result = run("relock", "--date", "2025-01-02", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        f"relocked  {BULLETIN} (edition 2)",
+        "            its files are the same but for what its web page loads from the styles "
+        "folder (stylesheet, fonts, favicon); its inputs moved: styles/base.css (changed)",
+        "1 issue: 1 relocked; written to archive-lock.json."]
+    first, second = lock_of(site)[BULLETIN]["editions"]
+    assert "relocked" not in first and first["recorded"] != "2025-01-02"
+    assert second["recorded"] == "2025-01-02" and second["correction"] is None
+    assert second["outputs"]["pdf"] == first["outputs"]["pdf"]
+    assert second["outputs"]["html"]["sha256"] != first["outputs"]["html"]["sha256"]
+    assert second["outputs"]["html"]["sha256-without-asset-digests"] == \
+        first["outputs"]["html"]["sha256-without-asset-digests"]
+    assert run("build", BULLETIN, cwd=site).exit_code == 0
+    assert page.read_text() != linked_before
+    assert run("verify", cwd=site).stdout.startswith(f"identical  {BULLETIN} (edition 2)")
+    assert run("build", "--frozen", BULLETIN, cwd=site).exit_code == 0
+    again = run("relock", cwd=site)  # nothing new to record
+    assert again.stdout.splitlines()[0] == f"unchanged  {BULLETIN} (edition 2)"
+    assert len(lock_of(site)[BULLETIN]["editions"]) == 2
+
+
+def test_relock_records_an_edition_when_the_files_are_the_same_bytes(site, run):
+    published(site, run)
+    template = site / "templates/page.html"
+    template.write_text(template.read_text() + "{# a note for whoever edits this next #}\n")
     result = run("relock", "--date", "2025-01-02", cwd=site)
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         f"relocked  {BULLETIN} (edition 2)",
         "            its files are the same, byte for byte, but its inputs moved: "
-        "styles/base.css (changed)",
+        "template page.html (changed)",
         "1 issue: 1 relocked; written to archive-lock.json."]
-    first, second = lock_of(site)[BULLETIN]["editions"]
-    assert "relocked" not in first and first["recorded"] != "2025-01-02"
-    assert second["recorded"] == "2025-01-02" and second["correction"] is None
-    assert second["relocked"].startswith("its files are the same, byte for byte")
-    assert second["outputs"] == first["outputs"]
-    assert run("verify", cwd=site).stdout.splitlines()[0] == f"identical  {BULLETIN} (edition 2)"
-    assert run("build", "--frozen", BULLETIN, cwd=site).exit_code == 0
-    again = run("relock", cwd=site)  # nothing new to record
-    assert again.stdout.splitlines()[0] == f"unchanged  {BULLETIN} (edition 2)"
-    assert len(lock_of(site)[BULLETIN]["editions"]) == 2
+
+
+def test_a_web_page_whose_words_moved_with_its_stylesheet_is_changed(site, run):
+    published(site, run)
+    base = site / "styles/base.css"
+    base.write_text(base.read_text() + "\n.nowhere-in-the-issue { color: #000; }\n")
+    issue = site / BULLETIN
+    issue.write_text(issue.read_text().replace("Seeing the child", "Seeing every child", 1))
+    result = run("relock", cwd=site)
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"refused  {BULLETIN} (edition 1)")
 
 
 def test_relock_records_new_software_when_the_text_is_the_same(site, run):

@@ -51,12 +51,22 @@ def test_an_issue_is_laid_out_in_the_design_of_its_date(archive):
     before = (archive / "learning-review/2017-09-issue-26.html").read_text()
     after = (archive / "learning-review/2020-06-issue-37.html").read_text()
     assert 'class="newsletter style-newsletter"' in before
-    assert 'href="../assets/newsletter/style.css"' in before
     assert 'class="newsletter style-newsletter-2019"' in after
-    assert 'href="../assets/newsletter-2019/style.css"' in after
+    # Each page's one stylesheet holds its design's rules: the 2019 brand colour, and the
+    # 2011 newsletter's that the redesign imports.
+    assert "--brand: #5b2a86" not in screen_stylesheet(archive, before)
+    assert "--brand: #5b2a86" in screen_stylesheet(archive, after)
+    assert ".masthead__series" in screen_stylesheet(archive, after)
     # The redesign's purple band is in the 2020 PDF and not in the 2017 one.
     assert purple(archive / "learning-review/2020-06-issue-37.pdf")
     assert not purple(archive / "learning-review/2017-09-issue-26.pdf")
+
+
+def screen_stylesheet(archive: Path, page: str) -> str:
+    """The stylesheet an issue page links for the screen (see publisher/web_assets.py)."""
+    found = re.search(r'<link rel="stylesheet" href="\.\./([^"]+)">', page)
+    assert found, "the page links no stylesheet for the screen"
+    return (archive / found[1]).read_text()
 
 
 def purple(pdf: Path) -> bool:
