@@ -13,52 +13,31 @@ import time
 import traceback
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from publisher import __version__
-from publisher.archive_lock import LOCK_FILE
-from publisher.arguments import (
-    date_option,
-    is_utf8,
-    issue_path,
-    known_block,
-    refuse_control_characters,
-    refuse_folders_of_no_series,
-    series_named,
-)
-from publisher.blocks import (
-    LISTED_VERSIONS,
-    Block,
-    BlockLibrary,
-    BlockUse,
-    ResolutionError,
-    yaml_text,
-)
-from publisher.build import BuildOptions, Rendered, build
-from publisher.config import (
-    PdfVariant,
-    load_site,
-)
 from publisher.dates import month_year
 from publisher.errors import Problem, PublisherError, UsageError
-from publisher.formats import FORMATS, choices, chosen
 from publisher.output import Stopped, stop_on_signals
-from publisher.plan import block_uses
-from publisher.publishing import (
-    FAILURES,
-    Relocked,
-    Verdict,
-    publish,
-    relock,
-    verdicts_json,
-    verify,
-)
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
-from publisher.sources import Issue
-from publisher.variants import PDF_VARIANTS
-from publisher.workers import available_cores
+
+# The library is imported by each command, inside it, for what that command does: an HTML
+# build never loads WeasyPrint, pikepdf or the Word reader, and --help loads none of it
+# (see tests/test_cli.py, test_imports_*).
+if TYPE_CHECKING:
+    from publisher.blocks import Block, BlockLibrary, BlockUse
+    from publisher.build import Rendered
+    from publisher.config import PdfVariant
+    from publisher.publishing import Relocked, Verdict
+    from publisher.sources import Issue
+
+#: The values of `--format` but for 'all', and of `--pdf-variant`: written out here, so that
+#: the options are made without importing the settings' models and the output formats
+#: (tests/test_cli.py holds them to `formats.choices()` and `variants.PDF_VARIANTS`).
+FORMAT_CHOICES = ("email", "html", "pdf")
+PDF_VARIANT_CHOICES = ("pdf/ua-1", "pdf/ua-2", "pdf/a-2a", "pdf/a-3a")
 
 INTERNAL_ERROR = (
     "publisher: something went wrong inside publisher ({error}). This is our bug, "
@@ -172,8 +151,8 @@ def _deny_list_option(function: Any) -> Any:
 
 @cli.command("build")
 @click.argument("issues", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["all", *choices()]), default="all",
-              show_default=True, help="Which files to make.")
+@click.option("--format", "output_format", type=click.Choice(["all", *FORMAT_CHOICES]),
+              default="all", show_default=True, help="Which files to make.")
 @click.option("--output", "output_folder", type=click.Path(file_okay=False, path_type=Path),
               help="Write here instead of the site's output folder (site.yml: output).")
 @click.option("--force", is_flag=True, help="Build every issue, even those already up to date.")
@@ -182,7 +161,7 @@ def _deny_list_option(function: Any) -> Any:
               "locked by 'publisher publish'.")
 @click.option("--drafts", is_flag=True,
               help="List drafts in the archive's pages and feeds too (they are always built).")
-@click.option("--pdf-variant", type=click.Choice(PDF_VARIANTS),
+@click.option("--pdf-variant", type=click.Choice(PDF_VARIANT_CHOICES),
               help="The PDF variant of every issue's web copy, whatever its series says "
               "(series.yml: pdf_variant; default pdf/ua-1).")
 @click.option("--allow-remote", is_flag=True,
@@ -221,7 +200,11 @@ def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
       publisher build issues/learning-review --output /tmp/preview
       publisher build --frozen --jobs 4
     """
+    from publisher.arguments import issue_path
+    from publisher.build import BuildOptions, build
+    from publisher.formats import chosen
     from publisher.personal_data import read_deny_list
+    from publisher.workers import available_cores
 
     started = time.perf_counter()
     paths = [issue_path(path, site_root) for path in issues]
@@ -336,6 +319,7 @@ def check_command(site_root: Path, paths: tuple[Path, ...], output_format: str, 
       publisher check --deny-list ~/private/names.txt
       publisher check --format json
     """
+    from publisher.arguments import issue_path, refuse_folders_of_no_series
     from publisher.checks import check_site
     from publisher.personal_data import read_deny_list
     from publisher.rules import WARNINGS
@@ -404,6 +388,8 @@ def new_command(site_root: Path, series: str, title: str | None, day: str | None
       publisher new safeguarding-matters --title "Neglect" --date 2024-06-01
       $EDITOR "$(publisher new learning-review)"
     """
+    from publisher.arguments import date_option, refuse_control_characters, series_named
+    from publisher.config import load_site
     from publisher.starter import start_issue
 
     site = load_site(site_root)
@@ -449,6 +435,7 @@ def import_command(site_root: Path, document: Path, series: str | None, title: s
       publisher import briefing.docx seven-minute --title "Bruising in babies" --date 2025-03-01
       publisher import partner-update.docx --into issues/learning-review/2021-03-issue-40.md
     """
+    from publisher.arguments import date_option, issue_path, refuse_control_characters
     from publisher.word_import import import_document
 
     if (series is None) == (into is None):
@@ -499,6 +486,12 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
       publisher publish issues/learning-review/2021-03-issue-40.md \\
           --correction "The duty team's number was wrong; it is 0116 454 1004."
     """
+    from publisher.archive_lock import LOCK_FILE
+    from publisher.arguments import date_option, is_utf8, issue_path, refuse_control_characters
+    from publisher.formats import FORMATS
+    from publisher.personal_data import read_deny_list
+    from publisher.publishing import publish
+
     if day and correction is None:
         raise click.UsageError("--date is the date of a correction; give --correction too")
     if correction is not None and not correction.strip():
@@ -507,8 +500,6 @@ def publish_command(site_root: Path, issue: Path, correction: str | None, day: s
     if correction is not None and not is_utf8(correction):
         raise click.BadParameter("the note is not UTF-8 text; set your terminal to UTF-8 and "
                                  "type it again", param_hint="--correction")
-    from publisher.personal_data import read_deny_list
-
     when = date_option(day, "--date") if day else None
     published = publish(site_root, issue_path(issue, site_root, "ISSUE"), correction, when,
                         output_folder, read_deny_list(deny_list), notice=_notice)
@@ -550,6 +541,7 @@ def send_command(site_root: Path, issue: Path, to: Path | None, test_to: str | N
       publisher send issues/seven-minute/2024-09-briefing-1.md --to practitioners.csv
       publisher send issues/seven-minute/2024-09-briefing-1.md --to practitioners.csv --send
     """
+    from publisher.arguments import issue_path
     from publisher.sending import recipients_shown, send_issue
 
     if test_to is not None and (to is not None or really):
@@ -604,6 +596,10 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
       publisher verify
       publisher verify issues/learning-review/2011-06-issue-1.md --format json
     """
+    from publisher.arguments import issue_path
+    from publisher.publishing import FAILURES, verdicts_json, verify
+    from publisher.workers import available_cores
+
     # A locked issue whose file is gone can still be named: verify reports it missing.
     paths = [issue_path(path, site_root, must_exist=False) for path in issues]
     _repair_interrupted(site_root)
@@ -660,6 +656,10 @@ def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
       publisher relock
       publisher relock issues/learning-review/2011-06-issue-1.md
     """
+    from publisher.arguments import date_option, issue_path
+    from publisher.publishing import relock
+    from publisher.workers import available_cores
+
     paths = [issue_path(path, site_root) for path in issues]
     when = date_option(day, "--date") if day else None
     _repair_interrupted(site_root)
@@ -670,6 +670,8 @@ def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
 
 
 def _print_relocked(results: list[Relocked]) -> None:
+    from publisher.archive_lock import LOCK_FILE
+
     if not results:
         click.echo("No published issues to lock again: lock one with 'publisher publish "
                    "ISSUE'.")
@@ -725,6 +727,8 @@ VERSIONS_WIDTH = 62
 def _versions_cell(block: Block) -> str:
     """The versions of `block` for the listing: all of them where they fit in VERSIONS_WIDTH,
     or else the count, the first and the latest (cut with '…' if even that is too wide)."""
+    from publisher.blocks import LISTED_VERSIONS
+
     versions = block.versions
     if len(versions) <= LISTED_VERSIONS:
         every = "; ".join(version.describe() for version in versions)
@@ -750,6 +754,9 @@ def blocks_show(site_root: Path, name: str, as_of: str | None, version: int | No
       publisher blocks show duty-contacts --as-of 2011-06-01
       publisher blocks show duty-contacts --version 1
     """
+    from publisher.arguments import date_option, known_block
+    from publisher.blocks import ResolutionError, yaml_text
+
     if as_of and version:
         raise click.UsageError("give either --as-of or --version, not both")
     library, _ = _library_and_uses(site_root, with_uses=False)
@@ -786,6 +793,8 @@ def blocks_where(site_root: Path, name: str) -> None:
     Example:
       publisher blocks where duty-contacts
     """
+    from publisher.arguments import known_block
+
     library, uses = _library_and_uses(site_root, name=name)
     known_block(library, name)
     count = len({use.issue.source for use in uses})
@@ -819,6 +828,7 @@ def serve_command(site_root: Path, issue: Path | None, port: int, open_browser: 
       publisher serve issues/learning-review/2021-03-issue-40.md --open
       publisher serve --port 8080
     """
+    from publisher.arguments import issue_path
     from publisher.serve import serve  # the web server and file watcher: only for this command
 
     start = issue_path(issue, site_root, "ISSUE") if issue else None
@@ -868,6 +878,8 @@ def _repair_interrupted(site_root: Path) -> None:
 def _library_and_uses(site_root: Path, name: str | None = None,
                       with_uses: bool = True) -> tuple[BlockLibrary, list[BlockUse]]:
     """The library and its uses (see `plan.block_uses`), noting the site's other problems."""
+    from publisher.plan import block_uses
+
     library, uses, others = block_uses(site_root, name, with_uses)
     if others:
         click.echo(f"note: {others} problem{'s' if others != 1 else ''} in the site's issues or "

@@ -13,7 +13,6 @@ worker ended while it held it left the pool waiting for ever.)
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
@@ -21,13 +20,16 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from multiprocessing.connection import Connection, wait
-from multiprocessing.context import ForkContext
-from multiprocessing.reduction import ForkingPickler
-from typing import Any, Generic, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, NoReturn, TypeVar
 
 from publisher.errors import PublisherError
 from publisher.output import STOP_SIGNALS, interruption, interrupts_deferred
+
+# multiprocessing is imported where workers are started: a build of one issue, or with
+# --jobs 1, does its work in this process and need not load it.
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import ForkContext
 
 #: How many tasks a worker process does before a fresh one takes its place.
 TASKS_PER_WORKER = 16
@@ -63,9 +65,13 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
     exception in a worker is raised here.
     """
     jobs = min(jobs, len(tasks))
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for index, task in enumerate(tasks):
-            yield index, function(task)
+    if jobs <= 1:
+        yield from _here(function, tasks)
+        return
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        yield from _here(function, tasks)
         return
     global _current
     _current = _Work(function, tasks)
@@ -73,6 +79,13 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
         yield from _share(len(tasks), jobs, multiprocessing.get_context("fork"))
     finally:
         _current = None
+
+
+def _here(function: Callable[[Task], Result],
+          tasks: Sequence[Task]) -> Iterator[tuple[int, Result]]:
+    """Each task done in this process, one after another."""
+    for index, task in enumerate(tasks):
+        yield index, function(task)
 
 
 class _Worker:
@@ -145,6 +158,8 @@ def _retired(worker: _Worker) -> bool:
 
 def _results(busy: list[_Worker]) -> Iterator[tuple[int, Any]]:
     """Wait for one or more of the `busy` workers; yield what they finished."""
+    from multiprocessing.connection import wait
+
     ready = wait([*(worker.connection for worker in busy),
                   *(worker.process.sentinel for worker in busy)])
     for worker in busy:
@@ -194,6 +209,8 @@ def _serve(connection: Connection, builds_end: Connection) -> None:
 def _run(index: int) -> bytes | memoryview:
     """Task `index` done, pickled: `(index, True, result)`, or `(index, False, (the
     exception, its traceback))`."""
+    from multiprocessing.reduction import ForkingPickler
+
     assert _current is not None, "workers are forked after the work is set"
     try:
         return ForkingPickler.dumps((index, True, _current.function(_current.tasks[index])))

@@ -175,3 +175,57 @@ def test_output_to_a_reader_that_went_away_is_dropped_quietly(sample, command):
         os.close(writing)
     assert done.stderr == ""
     assert done.returncode == 1
+
+
+#: Libraries only a PDF, the email edition or a Word import needs: the command line, its
+#: help and an HTML-only build leave them unloaded, so those start fast.
+PDF_WORD_AND_EMAIL_LIBRARIES = frozenset({"weasyprint", "pikepdf", "pypdf", "mammoth",
+                                          "css_inline", "fontTools"})
+#: What --help needs none of either: the settings' models, the templates, the Markdown.
+CONTENT_LIBRARIES = frozenset({"pydantic", "jinja2", "markdown", "pymdownx", "yaml"})
+
+
+def modules_loaded(code: str, cwd: Path, tmp_path: Path) -> set[str]:
+    """The top-level modules a fresh Python process has loaded once `code` has run (or
+    exited): a new process, as nothing the test run imported may count."""
+    listing = tmp_path / "modules.txt"
+    script = (f"import sys\ntry:\n    {code}\nexcept SystemExit:\n    pass\n"
+              f"open({str(listing)!r}, 'w').write('\\n'.join(sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return {name.split(".")[0] for name in listing.read_text().split("\n")}
+
+
+def test_importing_the_command_line_loads_no_pdf_word_or_email_library(tmp_path):
+    loaded = modules_loaded("import publisher.cli", PROJECT, tmp_path)
+    assert "publisher" in loaded
+    assert not loaded & PDF_WORD_AND_EMAIL_LIBRARIES
+    assert not loaded & CONTENT_LIBRARIES
+
+
+def test_help_loads_nothing_but_the_command_line(tmp_path):
+    code = "import sys; sys.argv = ['publisher', '--help']; from publisher.cli import main; main()"
+    loaded = modules_loaded(code, PROJECT, tmp_path)
+    assert "click" in loaded
+    assert not loaded & (PDF_WORD_AND_EMAIL_LIBRARIES | CONTENT_LIBRARIES)
+
+
+def test_an_html_build_loads_no_pdf_word_or_email_library(sample, tmp_path):
+    output = tmp_path / "out"
+    code = ("import sys; sys.argv = ['publisher', 'build', "
+            "'issues/learning-review/2011-06-issue-1.md', '--format', 'html', '--force', "
+            f"'--output', {str(output)!r}]; from publisher.cli import main; main()")
+    loaded = modules_loaded(code, sample, tmp_path)
+    assert (output / "learning-review/2011-06-issue-1.html").is_file()
+    assert "jinja2" in loaded
+    assert not loaded & PDF_WORD_AND_EMAIL_LIBRARIES
+
+
+def test_the_choices_written_out_for_the_options_are_the_librarys():
+    from publisher.cli import FORMAT_CHOICES, PDF_VARIANT_CHOICES
+    from publisher.formats import choices
+    from publisher.variants import PDF_VARIANTS
+
+    assert list(FORMAT_CHOICES) == choices()
+    assert PDF_VARIANT_CHOICES == PDF_VARIANTS
