@@ -1,6 +1,7 @@
 """Time publisher on a synthetic archive: one issue, a whole archive, and incremental rebuilds.
 
     .venv/bin/python bench/bench_archive.py [--issues N] [--no-change-issues M]
+                                            [--rounds R] [--throughput-only]
 
 The archive is made in a temporary folder, never in the project: site.yml, blocks/,
 templates/, styles/ and each series' series.yml are copied from the project, and N issues
@@ -22,6 +23,12 @@ start-up and imports are included). It prints:
        the speed-up                                               target >= 1.7x
        and the --jobs 2 time                                      target <= 20 s
        with the page counts of the issues (the aim is about four pages an issue);
+   d2. the archive with --jobs 2 again, R rounds (default 3), alternating with bare WeasyPrint
+       in a pool of two forked processes making the same PDF copies from the same pages,
+       wall seconds; and, sampled from /proc/PID/smaps_rollup while it runs, the largest
+       USS (private memory, the target's "unique") and PSS of any worker
+                                                                  target <= 20 s, <= 100 MiB
+       (--throughput-only runs d2 alone);
     e. a rebuild with nothing changed of an archive of M issues (default 200)
                                                                   target < 1 s
     f. a rebuild after one block changed: issues rebuilt against issues using the block;
