@@ -1,6 +1,7 @@
 """Time publisher on a synthetic archive: one issue, a whole archive, and incremental rebuilds.
 
     .venv/bin/python bench/bench_archive.py [--issues N] [--no-change-issues M]
+                                            [--rounds R] [--throughput-only]
 
 The archive is made in a temporary folder, never in the project: site.yml, blocks/,
 templates/, styles/ and each series' series.yml are copied from the project, and N issues
@@ -22,6 +23,12 @@ start-up and imports are included). It prints:
        the speed-up                                               target >= 1.7x
        and the --jobs 2 time                                      target <= 20 s
        with the page counts of the issues (the aim is about four pages an issue);
+   d2. the archive with --jobs 2 again, R rounds (default 3), alternating with bare WeasyPrint
+       in a pool of two forked processes making the same PDF copies from the same pages,
+       wall seconds; and, sampled from /proc/PID/smaps_rollup while it runs, the largest
+       USS (private memory, the target's "unique") and PSS of any worker
+                                                                  target <= 20 s, <= 100 MiB
+       (--throughput-only runs d2 alone);
     e. a rebuild with nothing changed of an archive of M issues (default 200)
                                                                   target < 1 s
     f. a rebuild after one block changed: issues rebuilt against issues using the block;
@@ -115,8 +122,12 @@ class Run:
 
 
 def clean_env() -> dict[str, str]:
-    """This environment without PYTHON* settings (hash seed, path, start-up file...)."""
-    return {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    """This environment without PYTHON* settings (hash seed, path, start-up file...), but
+    with this checkout first on the path: the `publisher` script of a shared virtual
+    environment may be installed from another checkout, and the benchmark times this one."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(PROJECT)
+    return env
 
 
 def publisher_command() -> list[str]:
@@ -253,7 +264,10 @@ def make_site(folder: Path, clones: list[Clone]) -> Path:
     for series_file in PROJECT.glob("issues/*/series.yml"):
         target = folder / "issues" / series_file.parent.name
         target.mkdir(parents=True)
-        shutil.copy2(series_file, target / "series.yml")
+        # series.yml, and the images the issues show from beside them (the gallery's SVG)
+        for source in series_file.parent.iterdir():
+            if source.is_file() and source.suffix != ".md":
+                shutil.copy2(source, target / source.name)
     for clone in clones:
         (folder / clone.shown).write_text(clone_text(clone), encoding="utf-8")
     return folder
@@ -545,6 +559,120 @@ def block_change_rebuild(site: Path, count: int, results: Results) -> None:
                 "equal", rebuilt == users)
 
 
+#: Runs bare WeasyPrint over the HTML pages named on stdin in a pool of N forked processes,
+#: each page laid out once and written in the PDF variants publisher gives a published issue.
+BARE_POOL = """
+import multiprocessing, sys, time
+import weasyprint
+def make(page):
+    document = weasyprint.HTML(filename=page).render()
+    for variant in ("pdf/ua-1", "pdf/a-2a"):
+        document.write_pdf(pdf_identifier=True, pdf_variant=variant)
+pages = sys.stdin.read().split()
+started = time.perf_counter()
+with multiprocessing.get_context("fork").Pool(int(sys.argv[1])) as pool:
+    pool.map(make, pages, chunksize=1)
+print(time.perf_counter() - started)
+"""
+
+
+@dataclass(frozen=True)
+class WorkerMemory:
+    """The largest unique (USS) and proportional (PSS) set of any worker, in MiB, from
+    /proc/PID/smaps_rollup sampled every SAMPLE_SECONDS while the build ran."""
+
+    uss: float
+    pss: float
+    workers: int
+
+
+SAMPLE_SECONDS = 0.1
+
+
+def _rollup_mib(pid: int) -> tuple[float, float] | None:
+    """USS (private clean + dirty, swap included) and PSS of process `pid`, in MiB."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return None
+    kib = {line.split(":")[0]: int(line.split()[1]) for line in text.splitlines()[1:]}
+    private = kib.get("Private_Clean", 0) + kib.get("Private_Dirty", 0) + kib.get("Swap", 0)
+    return private / MIB, kib.get("Pss", 0) / MIB
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in
+                Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def build_sampled(site: Path, *args: str) -> tuple[float, WorkerMemory]:
+    """`publisher build ARGS` in `site`: wall seconds, and its workers' largest USS and PSS."""
+    started = time.perf_counter()
+    process = subprocess.Popen([*publisher_command(), "build", *args], cwd=site, env=clean_env(),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    peak: dict[int, tuple[float, float]] = {}
+    while process.poll() is None:
+        for child in _children(process.pid):
+            sizes = _rollup_mib(child)
+            if sizes is not None:
+                before = peak.get(child, (0.0, 0.0))
+                peak[child] = (max(before[0], sizes[0]), max(before[1], sizes[1]))
+        time.sleep(SAMPLE_SECONDS)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        sys.exit(f"FAILED: publisher build {' '.join(args)}\n{process.stderr.read()[-3000:]}")
+    return seconds, WorkerMemory(max((uss for uss, _ in peak.values()), default=0.0),
+                                 max((pss for _, pss in peak.values()), default=0.0), len(peak))
+
+
+def bare_pool(pages: list[Path], jobs: int) -> float:
+    """Wall seconds of bare WeasyPrint making the PDFs of `pages` in `jobs` processes."""
+    done = subprocess.run([sys.executable, "-c", BARE_POOL, str(jobs)], env=clean_env(),
+                          input="\n".join(map(str, pages)), capture_output=True, text=True,
+                          check=True)
+    return float(done.stdout.split()[-1])
+
+
+def throughput(site: Path, clones: list[Clone], scratch: Path, results: Results,
+               rounds: int) -> None:
+    """The archive with --jobs 2 against bare WeasyPrint in a pool of two making the same
+    PDFs from the same pages, alternating, and the workers' memory."""
+    count = len(clones)
+    print(f"\nd2. Archive of {count} issues, --force --jobs 2, against bare WeasyPrint in a "
+          f"pool of 2 on the same pages; {rounds} rounds, alternating, wall seconds")
+    ours, bare, memories = [], [], []
+    pages: list[Path] = []
+    for round_number in range(rounds):
+        output = scratch / f"out-throughput-{round_number}"
+        seconds, memory_used = build_sampled(site, "--force", "--jobs", "2", "--output",
+                                             str(output))
+        ours.append(seconds)
+        memories.append(memory_used)
+        pages = pages or [output / Path(clone.shown).parent.name /
+                          Path(clone.shown).with_suffix(".html").name for clone in clones]
+        bare.append(bare_pool(pages, 2))
+        print(f"   round {round_number + 1}: publisher {seconds:.2f} s, bare {bare[-1]:.2f} s; "
+              f"largest worker USS {memory_used.uss:.1f} MiB, PSS {memory_used.pss:.1f} MiB "
+              f"({memory_used.workers} workers seen)")
+    fastest, median = min(ours), statistics.median(ours)
+    uss = max(memory.uss for memory in memories)
+    pss = max(memory.pss for memory in memories)
+    print(f"   publisher: fastest {fastest:.2f} s, median {median:.2f} s; bare WeasyPrint: "
+          f"fastest {min(bare):.2f} s, median {statistics.median(bare):.2f} s; ratio of the "
+          f"fastest {fastest / min(bare):.3f}x")
+    results.add(f"d2. archive of {count}, --jobs 2, wall (fastest of {rounds})",
+                f"{fastest:.2f} s", f"<= {TARGET_ARCHIVE_SECONDS:.0f} s",
+                fastest <= TARGET_ARCHIVE_SECONDS)
+    results.add(f"d2. bare WeasyPrint, pool of 2, same PDFs (fastest of {rounds})",
+                f"{min(bare):.2f} s")
+    results.add("d2. largest worker USS (smaps_rollup)", f"{uss:.1f} MiB",
+                f"<= {TARGET_WORKER_MIB:.0f} MiB", uss <= TARGET_WORKER_MIB)
+    results.add("d2. largest worker PSS (smaps_rollup)", f"{pss:.1f} MiB")
+
+
 def memory(usages: dict[str, Usage], results: Results) -> None:
     two, one = usages["2"], usages["1"]
     print("\ng. Peak memory (max RSS) of the archive builds of d")
@@ -580,6 +708,10 @@ def main() -> None:
                         help="issues in the archive of a, b, d and g (default 100)")
     parser.add_argument("--no-change-issues", type=int, default=200, metavar="M",
                         help="issues in the archive of e and f (default 200)")
+    parser.add_argument("--throughput-only", action="store_true",
+                        help="only d2: the archive with --jobs 2 against bare WeasyPrint, "
+                             "and the workers' memory")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of d2 (default 3)")
     parser.add_argument("--compare-builds", metavar="ISSUE", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.compare_builds:  # c's child process, in the synthetic site
@@ -597,6 +729,10 @@ def main() -> None:
         progress(f"generating an archive of {len(clones)} issues in {scratch / 'site'}")
         site = make_site(scratch / "site", clones)
         describe_archive(clones)
+        if arguments.throughput_only:
+            throughput(site, clones, scratch, results, arguments.rounds)
+            print_table(results.rows)
+            return
         first = next(clone for clone in clones if clone.sample == samples[0]).shown
         progress(f"timing Python start-up and imports, {STARTUP_RUNS} runs each")
         start_up = start_up_costs(site)
@@ -604,6 +740,7 @@ def main() -> None:
         html_only(site, first, scratch, start_up, results)
         against_weasyprint(site, first, results)
         usages = whole_archive(site, clones, scratch, results)
+        throughput(site, clones, scratch, results, arguments.rounds)
         big = plan_archive(samples, arguments.no_change_issues)
         progress(f"generating an archive of {len(big)} issues in {scratch / 'site-big'}")
         big_site = make_site(scratch / "site-big", big)

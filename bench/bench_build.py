@@ -4,9 +4,18 @@ Bare WeasyPrint does the same work: it lays the page out once and writes the PDF
 variant the issue gets (a tagged web copy and, for a published issue, a PDF/A archival
 copy; see publisher/variants.py).
 
-    .venv/bin/python bench/bench_build.py [ISSUE] [--rounds N]
+    .venv/bin/python bench/bench_build.py [ISSUE] [--rounds N] [--process-rounds M]
 
-Both run in this one process, after one warm-up each, alternating so that the machine's
+First, whole processes, as the target is set: `publisher build ISSUE --force --jobs 1` (the
+web and archival PDFs, the HTML page and the archive's pages) against a bare Python process
+that imports WeasyPrint, lays the same HTML out once and writes the same PDF variants to
+files; and against the same bare process opening WeasyPrint's libraries by soname, as
+publisher now does (see publisher/system_layer.py), to show how much of the ratio that is.
+They alternate, M rounds (default 7), timed in wall seconds and in CPU seconds of the
+process and its children (ctypes' library search runs ldconfig and gcc), with this
+checkout first on the path. The ratio judged is of the fastest CPU times.
+
+Then, in this one process, after one warm-up each, alternating so that the machine's
 state affects both alike, timed in CPU seconds. Prints, for each, the median and fastest
 time, and two ratios: of the fastest times (noise only ever adds time, so this is the one
 judged against the 1.15 target) and the median of the per-round ratios. It also times
@@ -17,7 +26,11 @@ WeasyPrint), which is the real overhead and is far steadier than either whole bu
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -36,6 +49,21 @@ PROJECT = Path(__file__).resolve().parent.parent
 DEFAULT_ISSUE = PROJECT / "issues/learning-review/2011-06-issue-1.md"
 TARGET = 1.15
 
+#: Bare WeasyPrint as a whole process: argv is the HTML page, the PDF to write (a number is
+#: put before its suffix for each variant) and the variants.
+BARE_PROCESS = """
+import sys
+import weasyprint
+document = weasyprint.HTML(filename=sys.argv[1]).render()
+for number, variant in enumerate(sys.argv[3:]):
+    document.write_pdf(sys.argv[2].replace(".pdf", f"-{number}.pdf"), pdf_variant=variant)
+"""
+#: The same, opening WeasyPrint's libraries by soname as publisher does.
+BARE_BY_SONAME = """
+import ctypes.util
+ctypes.util.find_library = lambda name: None
+""" + BARE_PROCESS
+
 
 def cpu_seconds(run: Callable[[], object]) -> float:
     started = time.process_time()
@@ -43,10 +71,59 @@ def cpu_seconds(run: Callable[[], object]) -> float:
     return time.process_time() - started
 
 
+def process_seconds(args: list[str]) -> tuple[float, float]:
+    """Run `args` with this checkout first on the path: its wall seconds, and the CPU seconds
+    of it and its children."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(PROJECT)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(args, cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+
+def whole_processes(issue: Path, html_file: Path, variants: list[str], output: Path,
+                    rounds: int) -> None:
+    """Publisher's build of `issue` against bare WeasyPrint, each a process of its own."""
+    pdf = str(output / "bare.pdf")
+    commands = {
+        "publisher build": [sys.executable, "-m", "publisher.cli", "build", str(issue),
+                            "--force", "--jobs", "1", "--output", str(output / "whole"), "-q"],
+        "bare WeasyPrint": [sys.executable, "-c", BARE_PROCESS, str(html_file), pdf, *variants],
+        "bare, by soname": [sys.executable, "-c", BARE_BY_SONAME, str(html_file), pdf,
+                            *variants],
+    }
+    for command in commands.values():  # warm-up: the system's file cache
+        process_seconds(command)
+    timings: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for number in range(rounds):
+        order = list(commands) if number % 2 == 0 else list(reversed(commands))
+        for name in order:
+            timings[name].append(process_seconds(commands[name]))
+    print(f"Whole processes, {rounds} rounds alternating: wall and CPU seconds "
+          "(process and children)")
+    for name, values in timings.items():
+        walls, cpus = [wall for wall, _ in values], [cpu for _, cpu in values]
+        print(f"  {name:<16} CPU median {statistics.median(cpus):.3f} s, fastest "
+              f"{min(cpus):.3f} s; wall median {statistics.median(walls):.3f} s, fastest "
+              f"{min(walls):.3f} s")
+    ours = [cpu for _, cpu in timings["publisher build"]]
+    for name in ("bare WeasyPrint", "bare, by soname"):
+        theirs = [cpu for _, cpu in timings[name]]
+        ratio = min(ours) / min(theirs)
+        per_round = statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
+        verdict = "within" if ratio <= TARGET else "OVER"
+        print(f"  ratio to {name:<16} {ratio:.3f}x of the fastest CPU ({verdict} the "
+              f"{TARGET}x target); {per_round:.3f}x median of rounds")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("issue", nargs="?", type=Path, default=DEFAULT_ISSUE)
     parser.add_argument("--rounds", type=int, default=11)
+    parser.add_argument("--process-rounds", type=int, default=7)
     arguments = parser.parse_args()
     issue = arguments.issue.resolve()
 
@@ -66,6 +143,9 @@ def main() -> None:
             document = weasyprint.HTML(filename=html_file).render()
             for variant in variants:
                 document.write_pdf(pdf_variant=variant)
+
+        whole_processes(issue, html_file, variants, output, arguments.process_rounds)
+        print()
 
         def own_stages() -> None:
             site, _ = read_site(PROJECT)

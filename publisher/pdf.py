@@ -1,4 +1,5 @@
-"""HTML to PDF with WeasyPrint. The only module that imports WeasyPrint (it is slow to import).
+"""HTML to PDF with WeasyPrint. The only module that imports WeasyPrint (it is slow to import;
+`system_layer.opened_by_soname` makes it less so, and imports it again if that fails).
 
 WeasyPrint may read only the files `SiteResources` hands out, and `data:` URLs. A page is
 laid out once and written in each PDF variant asked for (see `variants`): tagged, with its
@@ -26,6 +27,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
+from publisher.system_layer import opened_by_soname
+
+with opened_by_soname():  # without ldconfig and gcc runs: a quarter of a second
+    import weasyprint
 import pydyf
 import weasyprint.draw
 import weasyprint.pdf

@@ -10,9 +10,14 @@ them and `verify` can say which one moved when bytes differ and the text does no
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import ctypes.util
 import functools
+import io
 import os
+import sys
+from collections.abc import Iterator
 
 SYSTEM = "system "
 #: What the subsetter's label says when HarfBuzz-subset cannot be used.
@@ -61,6 +66,34 @@ def subsetter_missing() -> str | None:
     return ("HarfBuzz-subset is not installed, so fonts are subset by fontTools: each PDF "
             "takes longer, and its bytes differ from a build that had it (verify says "
             "'same content'); install it (Debian: apt-get install libharfbuzz-subset0)")
+
+
+@contextlib.contextmanager
+def opened_by_soname() -> Iterator[None]:
+    """While WeasyPrint is imported in the block: its libraries opened by the names the
+    dynamic loader knows, without ctypes' search.
+
+    WeasyPrint tries several names for each library, and cffi hands each name the loader
+    does not open to `ctypes.util.find_library`, which on Linux runs ldconfig, gcc and ld:
+    some fifty programs, about 0.25 s of CPU at every start (half of what a one-issue build
+    spends beyond WeasyPrint's own work). Each list also holds the library's soname
+    (libpango-1.0.so.0), which the loader opens as `_open` does: the same files, which
+    find_library would have named by the same soname. On a system where no name opens, the
+    import is done again with the full search (and WeasyPrint's own advice about missing
+    libraries, printed on the first try, is held back until then).
+    """
+    search = ctypes.util.find_library
+    ctypes.util.find_library = lambda name: None
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    except OSError:
+        ctypes.util.find_library = search
+        for module in [name for name in sys.modules if name.startswith("weasyprint")]:
+            del sys.modules[module]
+        import weasyprint  # noqa: F401  (with the full search; raises as WeasyPrint does)
+    finally:
+        ctypes.util.find_library = search
 
 
 def _open(name: str) -> ctypes.CDLL | None:
