@@ -56,6 +56,21 @@ SUMMARY_VARIABLE = "PUBLISHER_TEST_SUMMARY"
 def pytest_configure(config: pytest.Config) -> None:
     if SUMMARY_VARIABLE not in os.environ:  # the first process: the workers have it
         os.environ[SUMMARY_VARIABLE] = tempfile.mkdtemp(prefix="publisher-test-summary-")
+        warm_font_cache()
+
+
+def warm_font_cache() -> None:
+    """Make the web fonts of the project's styles once, before any test builds a page: the
+    first build on a fresh machine would make them (about a second each, see
+    publisher/web_assets.py), and a test that waits a few seconds for a page would fail."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from publisher.web_assets import LATIN, MORE, cached_woff2
+
+    fonts = [(font, part) for font in sorted((PROJECT / "styles").rglob("*.ttf"))
+             for part in (LATIN, MORE)]
+    with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        list(pool.map(cached_woff2, *zip(*fonts, strict=True)))
 
 
 def summary(title: str, lines: list[str]) -> None:
