@@ -585,8 +585,8 @@ def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str
     Each locked issue (all, or ISSUES) is built again in a temporary folder and compared
     with the latest edition in archive-lock.json: identical (the same bytes); same content
     (the same text on the same pages, different bytes, as after a WeasyPrint upgrade, or a
-    web page whose stylesheet's address moved with its contents); or
-    changed, naming the inputs that moved and the pages whose text differs. A published
+    web page whose stylesheet's address moved with its contents); or changed, naming the
+    inputs that moved and the pages whose text differs. A published
     issue that is not locked, or a locked one that is gone or fails to build, also fails.
 
     Exit code 0 when nothing changed, 1 otherwise.
