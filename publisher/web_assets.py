@@ -292,11 +292,15 @@ _MORE_RANGE = _unicode_range(_others(SUBSET_RANGES))
 
 def _font_name(font: Path, part: str) -> str:
     """The path under assets/web/ of one of the WOFF2 files of `font`."""
-    return f"fonts/{font.stem}.{part}-{_font_digest(font)}.woff2"
+    status = font.stat()
+    digest = _font_digest(font, status.st_mtime_ns, status.st_size)
+    return f"fonts/{font.stem}.{part}-{digest}.woff2"
 
 
 @functools.lru_cache(maxsize=64)
-def _font_digest(font: Path) -> str:
+def _font_digest(font: Path, mtime: int, size: int) -> str:
+    """A digest of the font's bytes; kept while its time and size stay (`serve` builds again
+    in one process after a font is replaced)."""
     data = font.read_bytes() + _SUBSET_VERSION.encode()
     return hashlib.sha256(data).hexdigest()[:12]
 
