@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -27,10 +27,12 @@ from publisher.config import BLOCKS_FOLDER, HouseStyle
 from publisher.errors import Problem, display_path
 from publisher.limits import MAX_NESTING, markdown_problems
 from publisher.sources import Issue
+from publisher.topics import Topic, Vocabulary
 from publisher.validation import (
     IsoDate,
     Schema,
     Text,
+    TextList,
     WholeNumber,
     did_you_mean,
     parse_iso_date,
@@ -122,6 +124,8 @@ class Block:
     versions: list[Version]
     source: Path
     shown: str
+    #: The site's topics the block is about: every issue that shows it is about them too.
+    topics: tuple[str, ...] = ()
     #: The line of each key and item in the block's file (see `YamlDocument.lines`).
     lines: dict[Location, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -226,9 +230,10 @@ class BlockLibrary:
                                    "run 'publisher blocks' to list the blocks")
 
 
-def load_library(site_root: Path,
-                 template_folders: list[Path]) -> tuple[BlockLibrary, list[Problem]]:
-    """Read every kind and block under `blocks/`; a kind needs a partial in a template folder."""
+def load_library(site_root: Path, template_folders: list[Path],
+                 vocabulary: Vocabulary | None = None) -> tuple[BlockLibrary, list[Problem]]:
+    """Read every kind and block under `blocks/`; a kind needs a partial in a template folder,
+    and a block's topics must be in the site's `vocabulary`."""
     library = BlockLibrary(folder=site_root / BLOCKS_FOLDER)
     problems: list[Problem] = []
     for stray in sorted(p for p in library.folder.glob("*") if p.is_file()):
@@ -247,7 +252,7 @@ def load_library(site_root: Path,
         for path in sorted(folder.glob("*.yml")):
             if path.name == KIND_FILE:
                 continue
-            block = _load_block(path, kind, site_root, problems)
+            block = _load_block(path, kind, site_root, problems, vocabulary or Vocabulary({}))
             if block is None:
                 library.broken.add(path.stem)
                 continue
@@ -437,6 +442,12 @@ class BlockUse:
     problem: str | None
 
 
+def issue_topics(vocabulary: Vocabulary, issue: Issue,
+                 placed: Iterable[PlacedBlock]) -> list[Topic]:
+    """The topics `issue` is about: those its front matter names, then its blocks'."""
+    return vocabulary.of(issue.front.topics, *(block.block.topics for block in placed))
+
+
 def find_uses(library: BlockLibrary, issues: list[tuple[Issue, HouseStyle]],
               name: str | None = None) -> list[BlockUse]:
     """Every use of every block (or of block `name`) by `issues`, in issue order."""
@@ -525,7 +536,8 @@ def bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
     return problems
 
 
-def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]) -> Block | None:
+def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem],
+                vocabulary: Vocabulary) -> Block | None:
     shown = display_path(path, site_root)
     if not NAME.match(path.stem):
         problems.append(Problem(shown, None, f"{path.stem!r} cannot name a block; rename the file "
@@ -540,11 +552,13 @@ def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]
         return None
     data = model.model_dump(by_alias=True)
     versions, found = _versions(data["versions"], document)
+    found += vocabulary.problems(data["topics"], document)
     problems.extend(found)
     if found:
         return None
     return Block(name=path.stem, kind=kind, title=data["title"],
                  description=data.get("description"), versions=versions, source=path, shown=shown,
+                 topics=tuple(topic.name for topic in vocabulary.of(data["topics"])),
                  lines=document.lines)
 
 
@@ -634,7 +648,7 @@ def _markdown_values(fields: dict[str, FieldSpec], values: dict[str, Any],
 
 
 def block_model(kind: str, spec: KindSpec) -> type[BaseModel]:
-    """The pydantic model of a block file of this kind: title, description, versions."""
+    """The pydantic model of a block file of this kind: title, description, topics, versions."""
     version = create_model(
         f"{_model_name(kind)}Version",
         __base__=Schema,
@@ -648,6 +662,9 @@ def block_model(kind: str, spec: KindSpec) -> type[BaseModel]:
         __base__=Schema,
         title=(Text, Field(description="The heading shown where the block is placed.")),
         description=(Text | None, None),
+        topics=(TextList, Field(default_factory=list, description="The site's topics (from "
+                                "site.yml) the block is about; every issue that shows it is "
+                                "about them too.")),
         versions=(list[version], Field(min_length=1)),  # type: ignore[valid-type]
     )
 

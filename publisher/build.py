@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Protocol
 
 from publisher.archive_lock import frozen_problem, read_lock
-from publisher.blocks import PlacedBlock
+from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.build_mutex import output_lock
 from publisher.build_record import STATE_FILE, BuildState, IssueRecord, read_state
 from publisher.catalogue import archive_entries, output_sizes, render_archive
 from publisher.checks import check_page, check_sources
 from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
+from publisher.discovery import found_issues, search_records, topic_listings
 from publisher.errors import (
     ContentError,
     Problem,
@@ -45,6 +46,7 @@ from publisher.personal_data import DenyList
 from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.rules import WARNINGS
+from publisher.search_index import INDEX_FOLDER, index_update
 from publisher.sources import Issue, read_issues
 from publisher.system_layer import subsetter_missing
 from publisher.web_assets import bundle_page, cached_woff2, fonts_of
@@ -207,8 +209,10 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     state_changed = _update_state(state, report.records, forget_others=paths is None) \
         or len(state.records) != recorded
     pages = HtmlPage.name in options.formats
-    site_files = _site_files(site, output_folder, report.built, state, every_issue,
-                             pages=pages, record=state_changed, options=options)
+    site_files, replaced = _site_files(site, output_folder, report.built, state, every_issue,
+                                       gathered.library, pages=pages, record=state_changed,
+                                       options=options)
+    dropped += [path for path in replaced if path.is_file()]
     _write(output_folder, report.built, site_files, dropped,
            site.styles_folder if pages else None)
     return report
@@ -474,26 +478,44 @@ def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
 
 
 def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state: BuildState,
-                every_issue: list[Issue], pages: bool, record: bool,
-                options: BuildOptions) -> list[tuple[Path, bytes]]:
-    """The build record if `record`, and the archive's pages and feeds if `pages` (listing
-    drafts if `drafts`), as they will be once `built` is written."""
+                every_issue: list[Issue], library: BlockLibrary, pages: bool, record: bool,
+                options: BuildOptions) -> tuple[list[tuple[Path, bytes]], list[Path]]:
+    """The build record if `record`, and the archive's pages, feeds and search index if
+    `pages` (listing drafts if `drafts`), as they will be once `built` is written; and the
+    files of the search index before that the new one replaces."""
     # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
     recorded = {path for record_of in state.records.values()
                 for files in record_of.outputs.values() for path in files}
     sizes = {path: size for path, size in output_sizes(output_folder).items()
              if path in recorded}
+    written: dict[str, bytes] = {}
     for issue in built:
         for path, data in (pair for files in issue.rendered.outputs.values() for pair in files):
             sizes[path.relative_to(output_folder).as_posix()] = len(data)
+            written[path.relative_to(output_folder).as_posix()] = data
     files = [(output_folder / STATE_FILE, state.data())] if record else []
     if not pages:
-        return files
+        return files, []
     entries = archive_entries(every_issue, sizes, state.page_counts(), options.drafts)
+    found = found_issues(site, library, entries, lambda path: _page_html(output_folder, path,
+                                                                         written))
+    topics = topic_listings(site, found)
     archive = [bundled for page in render_archive(site, output_folder, entries,
-                                                  options.pdf_variant)
+                                                  options.pdf_variant, topics)
                for bundled in _bundled(page, site.styles_folder, output_folder)]
-    return [*archive, *render_feeds(site, output_folder, entries), *files]
+    index, stale = index_update(output_folder / INDEX_FOLDER, search_records(found),
+                                site.settings.language)
+    return [*archive, *render_feeds(site, output_folder, entries, topics), *index, *files], stale
+
+
+def _page_html(output_folder: Path, path: str, written: dict[str, bytes]) -> str | None:
+    """The page at `path` in the output folder as this build leaves it: just made, or as an
+    earlier build wrote it."""
+    try:
+        data = written.get(path) or (output_folder / path).read_bytes()
+        return data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def _bundled(page: tuple[Path, bytes], styles_folder: Path,

@@ -1,6 +1,7 @@
 """The archive's pages: `index.html`, listing every series and published issue, and a page
-per series, `<series>/index.html`; and the accessibility statement, `accessibility.html`,
-with one more for each partner board that has an accessibility contact of its own.
+per series, `<series>/index.html`; the accessibility statement, `accessibility.html`,
+with one more for each partner board that has an accessibility contact of its own; the
+search page, `search.html`; and a page per topic, `topics/<topic>.html`, with their index.
 
 They list the published issues whose pages are in the output folder, newest first, with
 links to the HTML and the PDF and the PDF's size and page count (from the build record, so
@@ -9,8 +10,10 @@ a build of one issue can still list the others with theirs).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -19,11 +22,20 @@ from publisher.organisations import Organisation
 from publisher.resources import STATEMENT_PAGE
 from publisher.sources import Issue
 from publisher.templates import make_environment, page_context, render_template
+from publisher.topics import TOPICS_FOLDER
 from publisher.variants import ARCHIVAL_VARIANT, WEB_VARIANT, variant_name
+
+if TYPE_CHECKING:
+    from publisher.discovery import TopicListing
 
 INDEX_PAGE = "index.html"
 HOME_TEMPLATE = "archive/index.html"
 SERIES_TEMPLATE = "archive/series.html"
+TOPIC_TEMPLATE = "archive/topic.html"
+TOPICS_TEMPLATE = "archive/topics.html"
+SEARCH_TEMPLATE = "archive/search.html"
+#: The search page, at the top of the output folder.
+SEARCH_PAGE = "search.html"
 #: The accessibility statement: what the bulletins meet and how to ask for another format.
 STATEMENT_TEMPLATE = "archive/accessibility.html"
 
@@ -69,15 +81,30 @@ def archive_entries(issues: list[Issue], sizes: dict[str, int], page_counts: dic
 
 
 def render_archive(site: Site, output_folder: Path, entries: list[ArchiveEntry],
-                   pdf_variant: PdfVariant | None = None) -> list[tuple[Path, bytes]]:
-    """The archive's home page, one page per series and the accessibility statement, as
-    (path, bytes) to write. `pdf_variant`, if given, is every web copy's variant (as
-    `build --pdf-variant` makes them)."""
+                   pdf_variant: PdfVariant | None = None,
+                   topics: Sequence[TopicListing] = ()) -> list[tuple[Path, bytes]]:
+    """The archive's home page, one page per series, the accessibility statement, the
+    search page, and a page per topic with their index, as (path, bytes) to write.
+    `pdf_variant`, if given, is every web copy's variant (as `build --pdf-variant` makes
+    them); `topics` lists each topic's issues."""
     environment = make_environment(site.templates_folder, None)
     series_list = sorted(site.series.values(), key=lambda s: s.settings.title)
+    shared: dict[str, object] = {"series_list": series_list, "topics": topics}
     pages = [(output_folder / INDEX_PAGE,
               _render(site, environment, HOME_TEMPLATE, output_folder, output_folder,
-                      site.organisation, {"series_list": series_list, "entries": entries}))]
+                      site.organisation, {**shared, "entries": entries})),
+             (output_folder / SEARCH_PAGE,
+              _render(site, environment, SEARCH_TEMPLATE, output_folder, output_folder,
+                      site.organisation, {**shared, "entries": entries}))]
+    if topics:
+        folder = output_folder / TOPICS_FOLDER
+        pages.append((folder / INDEX_PAGE,
+                      _render(site, environment, TOPICS_TEMPLATE, output_folder, folder,
+                              site.organisation, shared)))
+        pages += [(output_folder / listing.topic.page,
+                   _render(site, environment, TOPIC_TEMPLATE, output_folder, folder,
+                           site.organisation, {**shared, "listing": listing}))
+                  for listing in topics]
     for organisation, its_series in _statements(site, series_list):
         pages.append((output_folder / organisation.statement,
                       _render(site, environment, STATEMENT_TEMPLATE, output_folder,

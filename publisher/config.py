@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from publisher.organisations import (
     logo_problem,
     organisation_of,
 )
+from publisher.topics import Vocabulary, vocabulary_problems
 from publisher.validation import (
     IsoDate,
     Language,
@@ -204,6 +206,11 @@ class SiteSettings(Schema):
         default_factory=AccessibilitySettings,  # type: ignore[arg-type]
         description="What the accessibility statement page (accessibility.html in the output) "
         "says: whom to ask for another format.")
+    topics: dict[Text, Text] = Field(
+        default_factory=dict, description="The themes the bulletins come back to, each its "
+        "name and a line saying what it covers. Issues and blocks name their topics from "
+        "these; each gets a page and a feed in the archive, and a filter in its search.",
+        json_schema_extra={"example": {"Neglect": "Recognising neglect, and acting early."}})
 
     @field_validator("website", "archive_url")
     @classmethod
@@ -381,6 +388,11 @@ class Site:
         """The site's own organisation: the archive's pages and feeds are published by it."""
         return organisation_of(self.settings, None)
 
+    @functools.cached_property
+    def vocabulary(self) -> Vocabulary:
+        """The topics site.yml names, for issues and blocks to name theirs from."""
+        return Vocabulary(self.settings.topics)
+
 
 def load_site(root: Path) -> Site:
     """Load and validate `site.yml` and every series' settings under `root`.
@@ -409,6 +421,7 @@ def read_site(root: Path) -> tuple[Site, list[Problem]]:
     if settings is not None and document is not None:
         problems.extend(_organisation_problems(settings.organisation_settings, settings.contacts,
                                                document, (), root))
+        problems.extend(vocabulary_problems(settings.topics, document))
     series = {}
     issues_folder = root / ISSUES_FOLDER
     folders = sorted(p for p in issues_folder.glob("*") if p.is_dir())

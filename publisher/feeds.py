@@ -1,5 +1,6 @@
-"""Atom feeds (RFC 4287): one for the whole archive, `feed.xml`, and one per series,
-`<series>/feed.xml`, each listing its published issues newest first.
+"""Atom feeds (RFC 4287): one for the whole archive, `feed.xml`, one per series,
+`<series>/feed.xml`, and one per topic, `topics/<topic>.xml`, each listing its published
+issues newest first.
 
 Every date in a feed comes from the issues themselves, never the clock, so a rebuild gives
 the same bytes and feed readers see an entry as new only when an issue is.
@@ -8,7 +9,9 @@ the same bytes and feed readers see an entry as new only when an issue is.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote, urlsplit
 from xml.etree import ElementTree
 
@@ -18,6 +21,9 @@ from publisher.config import Site
 from publisher.dates import month_year
 from publisher.organisations import Organisation
 
+if TYPE_CHECKING:
+    from publisher.discovery import TopicListing
+
 FEED_FILE = "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -25,33 +31,41 @@ _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _NO_ENTRIES = datetime.date(2000, 1, 1)
 
 
-def render_feeds(site: Site, output_folder: Path,
-                 entries: list[ArchiveEntry]) -> list[tuple[Path, bytes]]:
-    """The archive's feed and one per series, as (path, bytes) to write."""
+def render_feeds(site: Site, output_folder: Path, entries: list[ArchiveEntry],
+                 topics: Sequence[TopicListing] = ()) -> list[tuple[Path, bytes]]:
+    """The archive's feed, one per series and one per topic (of `topics`), as (path, bytes)
+    to write."""
     base = site.settings.archive_address
     feeds = [(output_folder / FEED_FILE,
-              _feed(site, base, "", f"{site.settings.organisation}: bulletins", entries,
-                    site.organisation))]
+              _feed(site, base, FEED_FILE, "index.html",
+                    f"{site.settings.organisation}: bulletins", entries, site.organisation))]
     for series in sorted(site.series.values(), key=lambda s: s.slug):
         own = [entry for entry in entries if entry.issue.series.slug == series.slug]
         feeds.append((output_folder / series.slug / FEED_FILE,
-                      _feed(site, base, f"{series.slug}/", series.settings.title, own,
-                            series.organisation)))
+                      _feed(site, base, f"{series.slug}/{FEED_FILE}", f"{series.slug}/index.html",
+                            series.settings.title, own, series.organisation)))
+    for listing in topics:
+        topic = listing.topic
+        feeds.append((output_folder / topic.feed,
+                      _feed(site, base, topic.feed, topic.page,
+                            f"{site.settings.organisation}: {topic.name}", listing.entries,
+                            site.organisation)))
     return feeds
 
 
-def _feed(site: Site, base: str, folder: str, title: str, entries: list[ArchiveEntry],
-          publisher: Organisation) -> bytes:
-    """A feed of `entries`, written by `publisher` (the site's board, or a series' own); an
-    entry of another board's series names its board as its own author."""
+def _feed(site: Site, base: str, path: str, page: str, title: str,
+          entries: list[ArchiveEntry], publisher: Organisation) -> bytes:
+    """The feed at `path` (in the output folder) of `entries`, shown as a page at `page`,
+    written by `publisher` (the site's board, or a series' own); an entry of another board's
+    series names its board as its own author."""
     ElementTree.register_namespace("", ATOM)
     feed = ElementTree.Element(_atom("feed"), {_XML_LANG: site.settings.language})
-    _text(feed, "id", base + folder + FEED_FILE)
+    _text(feed, "id", base + path)
     _text(feed, "title", title)
     updated = max((entry.issue.front.last_changed for entry in entries), default=_NO_ENTRIES)
     _text(feed, "updated", _timestamp(updated))
-    _link(feed, "self", base + folder + FEED_FILE, "application/atom+xml")
-    _link(feed, "alternate", base + folder + "index.html", "text/html")
+    _link(feed, "self", base + path, "application/atom+xml")
+    _link(feed, "alternate", base + page, "text/html")
     _author(feed, publisher)
     generator = _text(feed, "generator", "publisher")
     generator.set("version", __version__)

@@ -14,6 +14,7 @@ A fingerprint is a flat map from an input's label to a digest of it:
 - `software NAME`: the version of publisher, WeasyPrint and the packages that shape the bytes;
 - `system NAME`: the version of each system library that does (Pango, HarfBuzz, FreeType,
   fontconfig), and which subsetter subsets the fonts (see `system_layer`);
+- `topics`: the names of the topics the issue is about (its own and its blocks'), if any;
 - `pdf copies`: the PDF variant of the web copy, and of the archival copy if there is one;
 - `remote ADDRESS`: an https:// image fetched with `build --allow-remote`, by its bytes (an
   issue with one is built again every time: what the address gives can change).
@@ -35,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher import __version__
-from publisher.blocks import Block, PlacedBlock, Version
+from publisher.blocks import Block, PlacedBlock, Version, issue_topics
 from publisher.config import SERIES_FILE, SITE_FILE, PdfVariant, Site
 from publisher.errors import display_path
 from publisher.sources import Issue
@@ -49,6 +50,7 @@ SOFTWARE = "software "
 MISSING = "missing"
 PDF_COPIES = "pdf copies"
 REMOTE = "remote "
+TOPICS = "topics"
 #: The prefixes of the labels of the software layer: what a build runs with, rather than what
 #: an issue is made from, Python packages and the system's libraries. Moving one may change
 #: the bytes and keep the text (a WeasyPrint upgrade, a missing HarfBuzz-subset).
@@ -58,7 +60,8 @@ SOFTWARE_PACKAGES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5
                      "pillow", "pyphen", "markdown", "jinja2")
 #: Settings that never reach an issue's files (the statement page alone shows accessibility;
 #: only 'publisher new' reads contacts).
-_SITE_SETTINGS_NOT_SHOWN = frozenset({"output", "silence", "accessibility", "contacts", "smtp"})
+_SITE_SETTINGS_NOT_SHOWN = frozenset({"output", "silence", "accessibility", "contacts", "smtp",
+                                      "topics"})
 #: The keys of site.yml a series' own `organisation:` stands in for, by its key there: its
 #: issues never show site.yml's value then. (site.yml's website is still the archive's
 #: address unless archive_url says otherwise: see `_site_keys_replaced`.)
@@ -161,6 +164,9 @@ class InputReader:
             inputs[self.label(block.block.kind.source)] = self.file(block.block.kind.source)
         for name, digests in shown.items():
             inputs[BLOCK + name] = " + ".join(sorted(digests))
+        topics = issue_topics(self.site.vocabulary, issue, placed)
+        if topics:  # their names as site.yml spells them, which the page shows
+            inputs[TOPICS] = ", ".join(topic.name for topic in topics)
         inputs.update(software_versions())
         return inputs
 
@@ -259,7 +265,9 @@ def is_software_layer(label: str) -> bool:
 
 def block_digest(block: Block, version: Version) -> str:
     """A block version's fingerprint: its date and a digest of its title and content."""
-    content = json.dumps([block.title, version.values], sort_keys=True, default=str)
+    # A block's topics reach its issues' pages; a block without them keeps its old digest.
+    content = json.dumps([block.title, version.values, *([list(block.topics)] if block.topics
+                                                         else [])], sort_keys=True, default=str)
     return f"from {version.effective.isoformat()} {digest_bytes(content.encode())}"
 
 

@@ -12,7 +12,13 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from publisher.blocks import PARTIALS_FOLDER, FieldSpec, PlacedBlock, find_slot_places
+from publisher.blocks import (
+    PARTIALS_FOLDER,
+    FieldSpec,
+    PlacedBlock,
+    find_slot_places,
+    issue_topics,
+)
 from publisher.config import Site
 from publisher.errors import RenderError
 from publisher.markdown import EmbeddedBlock, render_fragment, render_inline, render_markdown
@@ -105,6 +111,7 @@ class PageMaker:
             "language": issue.language or self.site.settings.language,
             "body": Markup(body.html),
             "sections": body.sections,
+            "topics": issue_topics(self.site.vocabulary, issue, placed),
             "slots": slots,
             "style": style,
         }

@@ -55,7 +55,7 @@ def gather(site: Site, paths: list[Path] | None = None) -> Gathered:
     """
     template_folders = [site.templates_folder,
                         *(site.templates_folder / style for style in site.styles)]
-    library, library_problems = load_library(site.root, template_folders)
+    library, library_problems = load_library(site.root, template_folders, site.vocabulary)
     issues, problems = read_issues(site, paths)
     planned = []
     for issue in issues:

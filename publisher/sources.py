@@ -102,6 +102,10 @@ class FrontMatter(Schema):
     audience: TextList = Field(default_factory=list, description="Who the issue is for.")
     keywords: TextList = Field(default_factory=list, description="Subject words for search "
                                "and the PDF's keywords.")
+    topics: TextList = Field(default_factory=list, description="The site's topics the issue "
+                             "is about, from 'topics:' in site.yml; with its blocks' topics "
+                             "they link the issue from each topic's page, and are its PDF's "
+                             "keywords too.", json_schema_extra={"example": ["Neglect"]})
     language: Language | None = Field(None, description="Language of this issue if it differs "
                                   "from the site's (BCP 47, e.g. cy for Welsh).")
     next_issue: Annotated[datetime.date | Text, BeforeValidator(date_or_text)] | None = Field(
@@ -234,6 +238,7 @@ def _read_issue(site: Site, path: Path, series: Series, problems: list[Problem])
     problems.extend(found)
     if front is not None:
         problems.extend(_partner_problems(site, front, document, shown))
+        problems.extend(site.vocabulary.problems(front.topics, document))
     # Nesting deeper, or text longer, than the PDF can be laid out (in good time): reported
     # with the front matter's problems, and the issue goes no further.
     too_much = markdown_problems(body, shown, body_line)

@@ -1,0 +1,132 @@
+"""How readers find what the bulletins have said: each listed issue's topics and articles,
+for the archive's topic pages, its topic feeds and its search index.
+
+An issue is about the topics its front matter names and those of its blocks; an article
+that is a block is about the block's topics. The articles are read back from the issue's
+page (see `articles`), so what is found is what was published.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from publisher.articles import Article, read_articles
+from publisher.blocks import BlockLibrary, issue_placements, issue_topics, place_blocks
+from publisher.catalogue import ArchiveEntry
+from publisher.config import Site
+from publisher.dates import month_year
+from publisher.search_index import SearchRecord
+from publisher.topics import Topic
+
+_BLOCK_ANCHOR = re.compile(r"^block-(?P<name>.+?)(?:-(?P<count>[0-9]+))?$")
+
+
+@dataclass(frozen=True)
+class FoundArticle:
+    """An article of an issue, with the topics it is about by itself (its block's)."""
+
+    article: Article
+    topics: list[Topic]
+
+
+@dataclass(frozen=True)
+class FoundIssue:
+    """A listed issue with the topics it is about, and its words, article by article."""
+
+    entry: ArchiveEntry
+    topics: list[Topic]
+    intro: str
+    articles: list[FoundArticle]
+
+    def about(self, topic: Topic) -> list[FoundArticle]:
+        """Its articles about `topic` by themselves."""
+        return [found for found in self.articles if topic in found.topics]
+
+
+@dataclass(frozen=True)
+class TopicListing:
+    """A topic's page: each issue about it, newest first."""
+
+    topic: Topic
+    issues: list[FoundIssue]
+
+    @property
+    def entries(self) -> list[ArchiveEntry]:
+        return [found.entry for found in self.issues]
+
+
+def found_issues(site: Site, library: BlockLibrary, entries: list[ArchiveEntry],
+                 page_html: Callable[[str], str | None]) -> list[FoundIssue]:
+    """Each of `entries` with its topics and articles; `page_html` gives the page of an
+    entry by its path in the output folder (None if it cannot be read: it is listed
+    without its articles)."""
+    found = []
+    for entry in entries:
+        issue = entry.issue
+        placements, _ = issue_placements(issue, site.styles[issue.style])
+        placed, _ = place_blocks(library, placements, issue.front.date, issue.shown)
+        names = {block.block.name: block.block for block in placed}
+        html = page_html(entry.html)
+        page = read_articles(html) if html is not None else None
+        articles = []
+        for article in page.articles if page else []:
+            name = _block_name(article.anchor, set(names))
+            topics = site.vocabulary.of(names[name].topics) if name is not None else []
+            articles.append(FoundArticle(article, topics))
+        found.append(FoundIssue(entry, issue_topics(site.vocabulary, issue, placed),
+                                page.intro.text if page else "", articles))
+    return found
+
+
+def _block_name(anchor: str, names: set[str]) -> str | None:
+    """The block a section's anchor ('block-<name>', or 'block-<name>-2' for a second
+    placing) is of, among the issue's blocks `names`; None for an article of the body."""
+    if not anchor.startswith("block-"):
+        return None
+    name = anchor.removeprefix("block-")
+    if name in names:
+        return name
+    match = _BLOCK_ANCHOR.match(anchor)
+    return match["name"] if match and match["name"] in names else None
+
+
+def topic_listings(site: Site, found: list[FoundIssue]) -> list[TopicListing]:
+    """Every topic of the site's vocabulary with the issues about it (in `found`'s order,
+    newest first), in the vocabulary's order."""
+    return [TopicListing(topic, [issue for issue in found if topic in issue.topics])
+            for topic in site.vocabulary.topics]
+
+
+def search_records(found: list[FoundIssue]) -> list[SearchRecord]:
+    """A search record for each issue's opening words and for each of its articles: one
+    result per article, with its issue, date and filters."""
+    records = []
+    for issue in found:
+        entry, front = issue.entry, issue.entry.issue.front
+        series = entry.issue.series.settings.title
+        where = {"issue": f"{series}, Issue {front.number}", "date": month_year(front.date),
+                 "issue_title": front.title}
+        filters = {"series": [series], "year": [str(front.date.year)],
+                   "topic": [topic.name for topic in issue.topics]}
+        records.append(SearchRecord(
+            url=entry.html, content=" ".join(filter(None, [front.title, front.summary,
+                                                            issue.intro])),
+            meta={"title": front.title, **where}, filters=_without_empty(filters)))
+        for found_article in issue.articles:
+            article = found_article.article
+            if not article.text:
+                continue
+            topics = [*filters["topic"], *(topic.name for topic in found_article.topics
+                                           if topic.name not in filters["topic"])]
+            records.append(SearchRecord(
+                url=f"{entry.html}#{article.anchor}",
+                content=f"{article.title}. {article.text}",
+                meta={"title": article.title or front.title, **where},
+                filters=_without_empty({**filters, "topic": topics})))
+    return records
+
+
+def _without_empty(filters: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {name: values for name, values in filters.items() if values}
