@@ -20,6 +20,7 @@ import base64
 import gzip
 import hashlib
 import json
+import os
 import subprocess
 import tempfile
 from collections.abc import Sequence
@@ -159,7 +160,7 @@ class _PagefindService:
         self._process.stdin.flush()
         reply = bytearray()
         while not reply.endswith(b","):
-            chunk = self._process.stdout.read1(65536)
+            chunk = os.read(self._process.stdout.fileno(), 65536)
             if not chunk:
                 raise RuntimeError("it stopped without replying")
             reply += chunk
