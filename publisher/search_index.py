@@ -22,7 +22,6 @@ import hashlib
 import json
 import os
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,18 +113,16 @@ def index_files(records: Sequence[SearchRecord], language: str) -> list[tuple[st
 
 
 def _pagefind(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:
-    """The index of `records`, as Pagefind writes it: path in the index folder to bytes."""
-    with tempfile.TemporaryDirectory(prefix="publisher-index-") as folder:
-        with _PagefindService() as service:
-            index = service.ask({"type": "NewIndex", "config": {"force_language": language}})
-            for record in records:
-                service.ask({"type": "AddRecord", "index_id": index["index_id"],
-                             "language": language, "sort": None, **record.as_json()})
-            service.ask({"type": "WriteFiles", "index_id": index["index_id"],
-                         "output_path": folder})
-        root = Path(folder)
-        return {path.relative_to(root).as_posix(): path.read_bytes()
-                for path in sorted(root.rglob("*")) if path.is_file()}
+    """The index of `records`, as Pagefind makes it: path in the index folder to bytes."""
+    with _PagefindService() as service:
+        index = service.ask({"type": "NewIndex", "config": {"force_language": language}})
+        for record in records:
+            service.ask({"type": "AddRecord", "index_id": index["index_id"],
+                         "language": language, "sort": None, **record.as_json()})
+        # Its files come back in the reply: Pagefind 1.5.2 writing them itself may leave
+        # some empty (it does not flush them), on a busy machine.
+        files = service.ask({"type": "GetFiles", "index_id": index["index_id"]})["files"]
+    return {file["path"]: base64.b64decode(file["content"]) for file in files}
 
 
 class _PagefindService:
@@ -146,10 +143,14 @@ class _PagefindService:
         return self
 
     def __exit__(self, *_: object) -> None:
+        # It stops at the end of its input.
         assert self._process.stdin is not None
         self._process.stdin.close()
-        self._process.terminate()
-        self._process.wait()
+        try:
+            self._process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+        self._process.__exit__(None, None, None)  # closes its pipes, and waits for it
 
     def ask(self, payload: dict[str, Any]) -> dict[str, Any]:
         """Pagefind's reply to `payload`; raises RuntimeError if it fails."""

@@ -1,0 +1,94 @@
+// The archive's search page, used with the keyboard alone in Debian's Chromium, as
+// tests/test_search.py asks: it prints what each step found, as JSON, for the test to judge.
+//
+//   node search.mjs --chromium /usr/bin/chromium --base http://127.0.0.1:PORT/ --words WORDS
+//                   --broad WORDS --topic TOPIC
+//
+// 1. Tab to the search box, type WORDS, press Enter: the articles found.
+// 2. Tab to the first result and press Enter: where it leads, and the heading it points at
+//    (the page's own, for a result that is the opening).
+// 3. Back on the search page, search for the --broad words, then open the filters and tick
+//    TOPIC with the keyboard: the articles found without it, and within it.
+// 4. The same topic with no words (a topic page's "Search within" link): the articles found.
+
+import { chromium } from "playwright-core";
+
+const options = { chromium: "/usr/bin/chromium", base: null, words: null, broad: null,
+                  topic: null };
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i += 2) options[args[i].replace(/^--/, "")] = args[i + 1];
+
+const browser = await chromium.launch({ executablePath: options.chromium, args: ["--no-sandbox"] });
+const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+const errors = [];
+page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+page.on("pageerror", (error) => errors.push(String(error)));
+
+async function tabTo(test, argument = null) {
+  for (let i = 0; i < 200; i++) {
+    await page.keyboard.press("Tab");
+    if (await page.evaluate(test, argument)) return true;
+  }
+  return false;
+}
+
+async function found() {
+  await page.waitForFunction(() => document.getElementById("search-status").textContent !== "");
+  await page.waitForTimeout(200);
+  return page.evaluate(() => ({
+    status: document.getElementById("search-status").textContent,
+    results: [...document.querySelectorAll(".search-result")].map((result) => ({
+      title: result.querySelector("a").textContent,
+      href: result.querySelector("a").getAttribute("href"),
+      meta: result.querySelector(".search-result__meta").textContent,
+      marked: [...result.querySelectorAll("mark")].map((mark) => mark.textContent),
+    })),
+  }));
+}
+
+const report = { errors };
+await page.goto(new URL("search.html", options.base).href);
+report.reachedBox = await tabTo(() => document.activeElement?.id === "search-words");
+await page.keyboard.type(options.words);
+await page.keyboard.press("Enter");
+report.words = await found();
+report.address = page.url();
+
+report.reachedResult = await tabTo(() => document.activeElement?.closest(".search-result") !== null);
+await Promise.all([page.waitForURL((url) => !url.pathname.endsWith("search.html")),
+                   page.keyboard.press("Enter")]);
+report.followed = await page.evaluate(() => ({
+  path: location.pathname, hash: location.hash,
+  heading: (location.hash ? document.getElementById(location.hash.slice(1))
+    : document.querySelector("h1"))?.textContent ?? null,
+}));
+
+await page.goBack();
+await page.waitForFunction(() => document.querySelectorAll(".search-result").length > 0);
+await page.focus("body");
+await tabTo(() => document.activeElement?.id === "search-words");
+await page.keyboard.press("Control+A");
+await page.keyboard.type(options.broad);
+const asked = await page.evaluate(() => document.getElementById("search-status").textContent);
+await page.keyboard.press("Enter");
+await page.waitForFunction((old) => document.getElementById("search-status").textContent !== old,
+                           asked);
+report.broad = await found();
+report.reachedFilters = await tabTo(() => document.activeElement?.tagName === "SUMMARY");
+await page.keyboard.press("Enter");
+report.reachedTopic = await tabTo((topic) => document.activeElement?.name === "topic"
+  && document.activeElement.value === topic, options.topic);
+const before = await page.evaluate(() => document.getElementById("search-status").textContent);
+await page.keyboard.press("Space");
+await page.waitForFunction((old) => document.getElementById("search-status").textContent !== old,
+                           before);
+report.narrowed = await found();
+report.narrowedAddress = page.url();
+
+const topicOnly = new URL("search.html", options.base);
+topicOnly.searchParams.set("topic", options.topic);
+await page.goto(topicOnly.href);
+report.topic = await found();
+
+console.log(JSON.stringify(report));
+await browser.close();

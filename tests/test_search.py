@@ -1,0 +1,112 @@
+"""The archive's search: a Pagefind index of every article, the same bytes from the same
+pages, made again only when a page changed; and the search page, used with the keyboard
+alone in Chromium, finding an old issue's article and narrowing by topic."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from test_accessibility import run_in_chromium
+
+from publisher.articles import read_articles
+from publisher.cli import cli
+from publisher.search_index import INDEX_FOLDER, LISTING_FILE
+
+from conftest import copy_sample_archive
+
+ISSUE = "issues/bulletin/2024-03-issue-7.md"
+
+
+def index_files(output: Path) -> dict[str, bytes]:
+    folder = output / INDEX_FOLDER
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def built(run, site: Path, *more: str) -> str:
+    result = run("build", "--format", "html", *more, cwd=site)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_an_issue_page_reads_back_as_its_articles(site, run):
+    built(run, site)
+    page = read_articles((site / "output/bulletin/2024-03-issue-7.html").read_text())
+    assert page.intro.text == "An opening paragraph before the first article."
+    assert [(article.anchor, article.title) for article in page.articles] == [
+        ("seeing-the-child", "Seeing the child"), ("contacts", "Contacts"),
+        ("what-comes-next", "What comes next"), ("notes:heading", "Notes")]
+    assert page.articles[1].text.startswith("Area Phone North 01234 567 890")
+
+
+def test_the_same_pages_give_the_same_index_and_no_pagefind_ui(site, run, tmp_path):
+    built(run, site)
+    first = index_files(site / "output")
+    built(run, site, "--force", "--output", str(tmp_path / "again"))
+    assert index_files(tmp_path / "again") == first
+    assert "pagefind.js" in first and "pagefind-entry.json" in first
+    assert any(name.startswith("filter/") for name in first)
+    assert not any(name.startswith("pagefind-ui") or "component-ui" in name for name in first)
+
+
+def test_the_index_is_made_again_only_when_a_page_changed(site, run):
+    built(run, site)
+    folder = site / "output" / INDEX_FOLDER
+    listing = folder / LISTING_FILE
+    stamp = listing.stat().st_mtime_ns
+    before = index_files(site / "output")
+    built(run, site)
+    built(run, site, "--force")
+    assert listing.stat().st_mtime_ns == stamp, "the same records made the index again"
+    issue = site / ISSUE
+    issue.write_text(issue.read_text().replace("Workshops begin in April.",
+                                               "Workshops begin in May, on neglect."))
+    built(run, site)
+    after = index_files(site / "output")
+    assert after != before
+    # The old index's files that the new one lacks are gone; none of another's is touched.
+    assert set(after) == {path.relative_to(folder).as_posix()
+                          for path in folder.rglob("*") if path.is_file()}
+    assert any(name not in after for name in before)
+
+
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    site = copy_sample_archive(tmp_path_factory.mktemp("search") / "site")
+    output = site / "output"
+    result = CliRunner().invoke(cli, ["--site", str(site), "build", "--format", "html",
+                                      "--output", str(output), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return run_in_chromium("search.mjs", output, [], ["--words", "Munro", "--broad", "babies",
+                                                      "--topic", "Neglect"])
+
+
+def test_the_keyboard_finds_an_old_issues_article_and_follows_it(searched):
+    assert searched["errors"] == []
+    assert searched["reachedBox"]
+    words = searched["words"]
+    assert words["status"].endswith("found for “Munro”.")
+    assert all("Munro" in result["marked"] for result in words["results"])
+    # Only the 2011 issues of Learning Review speak of the Munro review.
+    assert {result["meta"].split(": ")[-1] for result in words["results"]} == {
+        "Learning Review, Issue 1, June 2011", "Learning Review, Issue 2, September 2011"}
+    assert searched["address"].endswith("search.html?q=Munro")
+    first = words["results"][0]
+    assert searched["reachedResult"]
+    followed = searched["followed"]
+    assert first["href"].endswith(followed["path"] + followed["hash"])
+    assert followed["heading"] == first["title"]
+
+
+def test_a_topic_filter_narrows_the_results_with_the_keyboard(searched):
+    assert searched["reachedFilters"] and searched["reachedTopic"]
+    narrowed = searched["narrowed"]
+    assert narrowed["status"].endswith("found for “babies” in Neglect.")
+    assert 0 < len(narrowed["results"]) < len(searched["broad"]["results"])
+    assert searched["narrowedAddress"].endswith("search.html?q=babies&topic=Neglect")
+    # Without words, the topic alone lists what is about it: no 2011 issue is.
+    topic = searched["topic"]["results"]
+    assert topic and not any("2011" in result["meta"] for result in topic)
