@@ -45,7 +45,7 @@ def test_the_feeds_list_every_published_issue_newest_first(sample, run):
     assert first == {
         "id": "tag:www.lrlscb.org,2011-06-01:learning-review/2011-06-issue-1.html",
         "title": "Where are we now? (Learning Review, Issue 1, June 2011)",
-        "updated": "2011-06-01T00:00:00Z",
+        "updated": "2026-12-05T00:00:00Z",  # its correction: the topics added
         "summary": first["summary"],
         "alternate": "http://www.lrlscb.org/learning-review/2011-06-issue-1.html"}
     assert first["summary"].startswith("The first Learning Review: ")
