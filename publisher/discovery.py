@@ -36,7 +36,10 @@ class FoundIssue:
     """A listed issue with the topics it is about, and its words, article by article."""
 
     entry: ArchiveEntry
+    #: The topics it is about: those its front matter names, then its blocks'.
     topics: list[Topic]
+    #: Those its front matter names: every one of its articles is about them.
+    named: list[Topic]
     intro: str
     articles: list[FoundArticle]
 
@@ -76,6 +79,7 @@ def found_issues(site: Site, library: BlockLibrary, entries: list[ArchiveEntry],
             topics = site.vocabulary.of(names[name].topics) if name is not None else []
             articles.append(FoundArticle(article, topics))
         found.append(FoundIssue(entry, issue_topics(site.vocabulary, issue, placed),
+                                site.vocabulary.of(issue.front.topics),
                                 page.intro.text if page else "", articles))
     return found
 
@@ -101,7 +105,8 @@ def topic_listings(site: Site, found: list[FoundIssue]) -> list[TopicListing]:
 
 def search_records(found: list[FoundIssue]) -> list[SearchRecord]:
     """A search record for each issue's opening words and for each of its articles: one
-    result per article, with its issue, date and filters."""
+    result per article, with its issue, date and filters. The opening is about every topic
+    of the issue; an article, about those its issue names and its own (a block's)."""
     records = []
     for issue in found:
         entry, front = issue.entry, issue.entry.issue.front
@@ -118,8 +123,8 @@ def search_records(found: list[FoundIssue]) -> list[SearchRecord]:
             article = found_article.article
             if not article.text:
                 continue
-            topics = [*filters["topic"], *(topic.name for topic in found_article.topics
-                                           if topic.name not in filters["topic"])]
+            topics = [topic.name for topic in dict.fromkeys([*issue.named,
+                                                             *found_article.topics])]
             records.append(SearchRecord(
                 url=f"{entry.html}#{article.anchor}",
                 content=f"{article.title}. {article.text}",
