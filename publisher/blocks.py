@@ -233,7 +233,8 @@ class BlockLibrary:
 def load_library(site_root: Path, template_folders: list[Path],
                  vocabulary: Vocabulary | None = None) -> tuple[BlockLibrary, list[Problem]]:
     """Read every kind and block under `blocks/`; a kind needs a partial in a template folder,
-    and a block's topics must be in the site's `vocabulary`."""
+    and a block's topics must be in the site's `vocabulary` (if given: without it they are
+    taken as written)."""
     library = BlockLibrary(folder=site_root / BLOCKS_FOLDER)
     problems: list[Problem] = []
     for stray in sorted(p for p in library.folder.glob("*") if p.is_file()):
@@ -252,7 +253,7 @@ def load_library(site_root: Path, template_folders: list[Path],
         for path in sorted(folder.glob("*.yml")):
             if path.name == KIND_FILE:
                 continue
-            block = _load_block(path, kind, site_root, problems, vocabulary or Vocabulary({}))
+            block = _load_block(path, kind, site_root, problems, vocabulary)
             if block is None:
                 library.broken.add(path.stem)
                 continue
@@ -537,7 +538,7 @@ def bad_field_names(fields: dict[str, FieldSpec], document: YamlDocument,
 
 
 def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem],
-                vocabulary: Vocabulary) -> Block | None:
+                vocabulary: Vocabulary | None) -> Block | None:
     shown = display_path(path, site_root)
     if not NAME.match(path.stem):
         problems.append(Problem(shown, None, f"{path.stem!r} cannot name a block; rename the file "
@@ -552,14 +553,16 @@ def _load_block(path: Path, kind: Kind, site_root: Path, problems: list[Problem]
         return None
     data = model.model_dump(by_alias=True)
     versions, found = _versions(data["versions"], document)
-    found += vocabulary.problems(data["topics"], document)
+    if vocabulary is not None:
+        found += vocabulary.problems(data["topics"], document)
     problems.extend(found)
     if found:
         return None
+    topics = data["topics"] if vocabulary is None else \
+        [topic.name for topic in vocabulary.of(data["topics"])]
     return Block(name=path.stem, kind=kind, title=data["title"],
                  description=data.get("description"), versions=versions, source=path, shown=shown,
-                 topics=tuple(topic.name for topic in vocabulary.of(data["topics"])),
-                 lines=document.lines)
+                 topics=tuple(topics), lines=document.lines)
 
 
 def _versions(entries: list[dict[str, Any]],

@@ -34,7 +34,9 @@ def test_every_page_links_the_statement_and_the_pdf_prints_its_address(sample, r
     assert run("build", cwd=sample).exit_code == 0
     output = sample / "output"
     pages = sorted(output.glob("**/*.html"))
-    assert len(pages) == 6 + 2 + 2  # the issues, the series' pages, the home page, itself
+    # the issues, the series' pages, the home page, itself, the search page, and the topics'
+    # index and pages
+    assert len(pages) == 6 + 2 + 2 + 1 + 1 + 10
     for page in pages:
         link = re.search(r'<a href="([^"]+)"[^>]*>Accessibility statement</a>', page.read_text())
         assert link, page

@@ -193,5 +193,7 @@ def test_a_plain_svg_is_copied_as_it_is_and_nothing_else_scripts(site, run, outs
     for path in (site / "output").rglob("*"):
         if path.is_file():
             data = path.read_bytes()
+            if path.name == "search.html":  # the archive's own search, and nothing else
+                data = data.replace(b'<script type="module" src="assets/search.js"></script>', b"")
             assert b"<script" not in data and b"onload" not in data, path
             assert MARKER.encode() not in data and str(outside).encode() not in data, path

@@ -92,7 +92,7 @@ def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
     issue = sample / JUNE_2011
     issue.write_text(issue.read_text().replace("Where are we now?", "Where we are now"))
     result = run("publish", JUNE_2011, "--correction", "The headline was mistyped.",
-                 "--date", "2011-07-04", cwd=sample)
+                 "--date", "2026-12-20", cwd=sample)
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         f"Published {JUNE_2011} as edition {EDITION + 1} (a corrected edition, 5 pages): "
@@ -110,15 +110,19 @@ def test_a_correction_is_a_new_edition_shown_to_readers(sample, run):
     assert archival["file"] == "learning-review/archival/2011-06-issue-1.pdf"
     assert archival["text"] == corrected["outputs"]["pdf"]["text"]  # the same pages
     assert archival["sha256"] != corrected["outputs"]["pdf"]["sha256"]  # PDF/A, not PDF/UA
-    assert ("corrections:\n  - date: 2011-07-04\n    note: \"The headline was mistyped.\"\n---"
+    # After the correction the sample has already (its topics, 5 December 2026).
+    assert ("corrections:\n  - date: 2026-12-05\n" in issue.read_text())
+    assert ("\n  - date: 2026-12-20\n    note: \"The headline was mistyped.\"\n---"
             in issue.read_text())
 
     output = sample / "output/learning-review/2011-06-issue-1"
     first_page = " ".join(PdfReader(output.with_suffix(".pdf")).pages[0].extract_text().split())
     assert ("Corrections This issue was corrected after it was published. "
-            "4 July 2011: The headline was mistyped.") in first_page
+            "5 December 2026: Topics added") in first_page
+    assert "20 December 2026: The headline was mistyped." in first_page
     html = output.with_suffix(".html").read_text()
-    assert '<time datetime="2011-07-04">4 July 2011</time>: The headline was mistyped.' in html
+    assert '<time datetime="2026-12-20">20 December 2026</time>: The headline was mistyped.' \
+        in html
     assert run("verify", JUNE_2011, cwd=sample).exit_code == 0
 
 
@@ -251,8 +255,10 @@ def test_a_wrong_value_in_the_lock_is_named_by_its_path(sample, run):
 
 def test_a_correction_keeps_the_files_own_layout(sample, run):
     issue = sample / JUNE_2011
-    text = issue.read_text().replace("status: published\n", "status: published\n"
-                                     "corrections:\n- date: 2011-06-20\n  note: First.\n")
+    # The sample's own correction (its topics) written in the file's way instead.
+    text = re.sub(r"corrections:\n(?:  .*\n)+", "", issue.read_text())
+    text = text.replace("status: published\n", "status: published\n"
+                        "corrections:\n- date: 2011-06-20\n  note: First.\n")
     issue.write_bytes(text.replace("\n", "\r\n").encode())
     result = run("publish", JUNE_2011, "--correction", "Second.", "--date", "2011-07-01",
                  cwd=sample)

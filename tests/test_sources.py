@@ -36,7 +36,7 @@ BROKEN = {
         front(colour="blue"),
         f"{NEW}:7: colour: unknown key; the keys allowed here are: audience, contributors, "
         "corrections, date, keywords, language, next_issue, number, partners, silence, slots, "
-        "status, subtitle, summary, title"),
+        "status, subtitle, summary, title, topics"),
     "date in words": (
         front(date="June 2011"),
         f"{NEW}:4: date: 'June 2011' is not a date; write it as 2011-06-01"),

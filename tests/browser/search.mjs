@@ -4,14 +4,21 @@
 //   node search.mjs --chromium /usr/bin/chromium --base http://127.0.0.1:PORT/ --words WORDS
 //                   --broad WORDS --topic TOPIC
 //
-// 1. Tab to the search box, type WORDS, press Enter: the articles found.
+// 1. Tab to the search box, type WORDS, press Enter: the articles found, and what axe-core
+//    finds wrong (WCAG A and AA) on the page with them listed and the filters open.
 // 2. Tab to the first result and press Enter: where it leads, and the heading it points at
 //    (the page's own, for a result that is the issue's opening).
 // 3. Back on the search page, search for the --broad words, then open the filters and tick
 //    TOPIC with the keyboard: the articles found without it, and within it.
 // 4. The same topic with no words (a topic page's "Search within" link): the articles found.
 
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 const options = { chromium: "/usr/bin/chromium", base: null, words: null, broad: null,
                   topic: null };
@@ -53,6 +60,13 @@ await page.keyboard.type(options.words);
 await page.keyboard.press("Enter");
 report.words = await found();
 report.address = page.url();
+await page.evaluate(() => { document.querySelector(".search__filters").open = true; });
+await page.addScriptTag({ content: AXE_SOURCE });
+report.axe = await page.evaluate(async (tags) => {
+  const { violations } = await window.axe.run(document, { runOnly: { type: "tag", values: tags } });
+  return violations.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.length})`);
+}, WCAG_TAGS);
+await page.evaluate(() => { document.querySelector(".search__filters").open = false; });
 
 report.reachedResult = await tabTo(() => document.activeElement?.closest(".search-result") !== null);
 await Promise.all([page.waitForURL((url) => !url.pathname.endsWith("search.html")),
