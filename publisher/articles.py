@@ -7,9 +7,12 @@ published page says, whatever built it.
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 
 #: Elements whose text is not the article's: scripts and the like, and what is shown to
 #: sighted readers only as decoration.
@@ -106,3 +109,58 @@ class _ArticleReader(HTMLParser):
                 article.words.append(data)
         elif self._in_main:
             self.intro.words.append(data)
+
+
+class PageTexts:
+    """The articles of pages, by the digest of each page's bytes, kept between builds (in
+    `output/.publisher/articles.json`): a page is read back only when it has changed.
+
+    `read(path, digest, html)` gives a page's text, reading it from `html()` only when the
+    digest is new; `data()` is what to keep: the pages read this build, no others.
+    """
+
+    def __init__(self, kept: bytes | None):
+        self._kept: dict[str, Any] = {}
+        try:
+            loaded = json.loads(kept) if kept else {}
+            if isinstance(loaded, dict) and loaded.get("format") == _FORMAT:
+                self._kept = loaded["pages"]
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged cache costs only reading the pages again
+        self._used: dict[str, Any] = {}
+
+    def read(self, digest: str, html: Callable[[], str | None]) -> PageText | None:
+        entry = self._kept.get(digest)
+        page = _from_json(entry) if entry is not None else None
+        if page is None:
+            source = html()
+            if source is None:
+                return None
+            page = read_articles(source)
+        self._used[digest] = _as_json(page)
+        return page
+
+    def data(self) -> bytes:
+        document = {"about": _ABOUT, "format": _FORMAT, "pages": dict(sorted(self._used.items()))}
+        return json.dumps(document, ensure_ascii=False, indent=0).encode("utf-8") + b"\n"
+
+
+_FORMAT = 1
+_ABOUT = ("Written by 'publisher build': the articles of each page, by its digest, so that a "
+          "build reads a page back only when it changed. Safe to delete.")
+
+
+def _as_json(page: PageText) -> dict[str, Any]:
+    return {"intro": page.intro.text,
+            "articles": [[article.anchor, article.title, article.text]
+                         for article in page.articles]}
+
+
+def _from_json(entry: Any) -> PageText | None:
+    try:
+        return PageText(intro=Article(anchor="", words=[str(entry["intro"])]),
+                        articles=[Article(anchor=str(anchor), title=str(title),
+                                          words=[str(text)])
+                                  for anchor, title, text in entry["articles"]])
+    except (KeyError, TypeError, ValueError):
+        return None

@@ -9,11 +9,13 @@ is not rendered again.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
 from publisher.archive_lock import frozen_problem, read_lock
+from publisher.articles import PageText, PageTexts
 from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.build_mutex import output_lock
 from publisher.build_record import STATE_FILE, BuildState, IssueRecord, read_state
@@ -51,6 +53,9 @@ from publisher.sources import Issue, read_issues
 from publisher.system_layer import subsetter_missing
 from publisher.web_assets import bundle_page, cached_woff2, fonts_of
 from publisher.workers import run_each
+
+#: The articles of the pages, kept between builds (see `articles.PageTexts`).
+ARTICLES_FILE = STATE_FILE.parent / "articles.json"
 
 
 @dataclass(frozen=True)
@@ -497,15 +502,39 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     if not pages:
         return files, []
     entries = archive_entries(every_issue, sizes, state.page_counts(), options.drafts)
-    found = found_issues(site, library, entries, lambda path: _page_html(output_folder, path,
-                                                                         written))
+    texts = PageTexts(_read_or_none(output_folder / ARTICLES_FILE))
+    found = found_issues(site, library, entries,
+                         _page_reader(texts, output_folder, state, written))
     topics = topic_listings(site, found)
     archive = [bundled for page in render_archive(site, output_folder, entries,
                                                   options.pdf_variant, topics)
                for bundled in _bundled(page, site.styles_folder, output_folder)]
     index, stale = index_update(output_folder / INDEX_FOLDER, search_records(found),
                                 site.settings.language)
-    return [*archive, *render_feeds(site, output_folder, entries, topics), *index, *files], stale
+    return [*archive, *render_feeds(site, output_folder, entries, topics), *index,
+            (output_folder / ARTICLES_FILE, texts.data()), *files], stale
+
+
+def _page_reader(texts: PageTexts, output_folder: Path, state: BuildState,
+                 written: dict[str, bytes]) -> Callable[[str], PageText | None]:
+    """What reads a page's articles (by its path in the output folder) as this build leaves
+    it, from `texts` where the page's digest is known there."""
+    digests = {path: digest for record_of in state.records.values()
+               for outputs in record_of.outputs.values() for path, digest in outputs.items()}
+    digests.update((path, digest_bytes(data)) for path, data in written.items())
+
+    def page_text(path: str) -> PageText | None:
+        return texts.read(digests[path], lambda: _page_html(output_folder, path, written)) \
+            if path in digests else None
+
+    return page_text
+
+
+def _read_or_none(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 def _page_html(output_folder: Path, path: str, written: dict[str, bytes]) -> str | None:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from publisher.articles import Article, read_articles
+from publisher.articles import Article, PageText
 from publisher.blocks import BlockLibrary, issue_placements, issue_topics, place_blocks
 from publisher.catalogue import ArchiveEntry
 from publisher.config import Site
@@ -61,18 +61,17 @@ class TopicListing:
 
 
 def found_issues(site: Site, library: BlockLibrary, entries: list[ArchiveEntry],
-                 page_html: Callable[[str], str | None]) -> list[FoundIssue]:
-    """Each of `entries` with its topics and articles; `page_html` gives the page of an
-    entry by its path in the output folder (None if it cannot be read: it is listed
-    without its articles)."""
+                 page_text: Callable[[str], PageText | None]) -> list[FoundIssue]:
+    """Each of `entries` with its topics and articles; `page_text` gives the words of an
+    entry's page by its path in the output folder (see `articles`; None if it cannot be
+    read: it is listed without its articles)."""
     found = []
     for entry in entries:
         issue = entry.issue
         placements, _ = issue_placements(issue, site.styles[issue.style])
         placed, _ = place_blocks(library, placements, issue.front.date, issue.shown)
         names = {block.block.name: block.block for block in placed}
-        html = page_html(entry.html)
-        page = read_articles(html) if html is not None else None
+        page = page_text(entry.html)
         articles = []
         for article in page.articles if page else []:
             name = _block_name(article.anchor, set(names))

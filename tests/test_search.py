@@ -4,6 +4,7 @@ alone in Chromium, finding an old issue's article and narrowing by topic."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from test_accessibility import run_in_chromium
 
 from publisher.articles import read_articles
 from publisher.cli import cli
+from publisher.fingerprint import digest_bytes
 from publisher.search_index import INDEX_FOLDER, LISTING_FILE
 
 from conftest import copy_sample_archive
@@ -111,3 +113,21 @@ def test_a_topic_filter_narrows_the_results_with_the_keyboard(searched):
     # Without words, the topic alone lists what is about it: no 2011 issue is.
     topic = searched["topic"]["results"]
     assert topic and not any("2011" in result["meta"] for result in topic)
+
+
+def test_pages_are_read_back_once_and_a_damaged_record_of_them_costs_nothing(site, run):
+    built(run, site)
+    kept = site / "output/.publisher/articles.json"
+    pages = json.loads(kept.read_text())["pages"]
+    page = site / "output/bulletin/2024-03-issue-7.html"
+    assert list(pages) == [digest_bytes(page.read_bytes())]
+    # What is kept is what the next build uses: the articles of an unchanged page.
+    entry = next(iter(pages.values()))
+    entry["articles"][0][1] = "Read from the record"
+    kept.write_text(json.dumps({"format": 1, "pages": pages}))
+    built(run, site)
+    assert "Read from the record" in kept.read_text(), "an unchanged page was read again"
+    kept.write_text("{ not json")
+    built(run, site)
+    assert json.loads(kept.read_text())["pages"][digest_bytes(page.read_bytes())][
+        "articles"][0][1] == "Seeing the child"
