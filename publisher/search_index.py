@@ -103,13 +103,12 @@ def index_files(records: Sequence[SearchRecord], language: str) -> list[tuple[st
     `language` is the site's (BCP 47); words are stemmed by its first part. Raises
     RenderError if Pagefind cannot be run."""
     try:
-        files = _pagefind(records, language.split("-")[0].lower())
-    except (OSError, RuntimeError, ValueError) as error:
+        return _settled(_kept(_pagefind(records, language.split("-")[0].lower())))
+    except (OSError, RuntimeError, ValueError, KeyError, ImportError) as error:
         raise RenderError(f"the search index could not be made: Pagefind failed ({error}); "
                           "reinstall publisher (pip install -e .) so that pagefind[bin] is "
                           "there, or build with --format pdf to leave the pages and index "
                           "alone", path="pagefind") from None
-    return _settled(_kept(files))
 
 
 def _pagefind(records: Sequence[SearchRecord], language: str) -> dict[str, bytes]:

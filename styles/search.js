@@ -9,8 +9,14 @@ const list = document.getElementById("search-results");
 const more = document.getElementById("search-more");
 const FILTERS = ["series", "year", "topic"];
 
-const pagefind = await import(new URL(form.dataset.index, document.baseURI).href);
-await pagefind.options({ excerptLength: 30 });
+let pagefind = null;
+try {
+  pagefind = await import(new URL(form.dataset.index, document.baseURI).href);
+  await pagefind.options({ excerptLength: 30 });
+} catch {
+  status.textContent = "The search could not be loaded: it works only on the archive's web "
+    + "site, not from files opened on this computer. Browse the topics or the list of every issue.";
+}
 
 let results = [];
 let shown = 0;
@@ -29,7 +35,7 @@ function remember({ query, filters }) {
   const params = new URLSearchParams();
   if (query) params.set("q", query);
   for (const [name, { any }] of Object.entries(filters)) for (const value of any) params.append(name, value);
-  const address = params.size ? `?${params}` : location.pathname;
+  const address = params.toString() ? `?${params}` : location.pathname;
   history.replaceState(null, "", address);
 }
 
@@ -88,9 +94,11 @@ function item(data) {
   return entry;
 }
 
-async function showMore() {
+// `mine` is the search the results are of: a later search drops what an earlier one loads.
+async function showMore(mine) {
   const next = results.slice(shown, shown + PAGE_SIZE);
   const data = await Promise.all(next.map((result) => result.data()));
+  if (mine !== asked) return;
   list.append(...data.map(item));
   shown += next.length;
   more.parentElement.hidden = shown >= results.length;
@@ -112,7 +120,8 @@ async function search() {
   results = found.results;
   shown = 0;
   list.replaceChildren();
-  await showMore();
+  await showMore(mine);
+  if (mine !== asked) return;
   const count = results.length;
   status.textContent = count
     ? `${count} article${count === 1 ? "" : "s"} found ${described(wanted)}.`
@@ -134,9 +143,11 @@ form.addEventListener("submit", (event) => {
 });
 more.addEventListener("click", async () => {
   const first = shown;
-  await showMore();
+  await showMore(asked);
   list.children[first]?.querySelector("a")?.focus();
 });
 
-restore();
-search();
+if (pagefind) {
+  restore();
+  search();
+}
