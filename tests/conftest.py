@@ -46,6 +46,16 @@ def copy_sample_archive(target: Path) -> Path:
     return target
 
 
+def built_sample_pages(target: Path) -> Path:
+    """The output folder of an HTML build of a copy of the sample archive made in `target`."""
+    site = copy_sample_archive(target)
+    output = site / "output"
+    result = CliRunner().invoke(cli, ["--site", str(site), "build", "--format", "html",
+                                      "--output", str(output), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return output
+
+
 #: The folder where tests leave lines to show at the end of the run, whatever its outcome,
 #: under a title each (tests/test_accessibility.py reports each page's axe-core violations
 #: there). A folder, not a dictionary, as the tests may run in several worker processes

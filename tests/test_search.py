@@ -9,15 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from test_accessibility import run_in_chromium
 
 from publisher.articles import read_articles
-from publisher.cli import cli
 from publisher.fingerprint import digest_bytes
 from publisher.search_index import INDEX_FOLDER, LISTING_FILE
 
-from conftest import copy_sample_archive
+from conftest import built_sample_pages
 
 ISSUE = "issues/bulletin/2024-03-issue-7.md"
 
@@ -77,11 +75,7 @@ def test_the_index_is_made_again_only_when_a_page_changed(site, run):
 
 @pytest.fixture(scope="module")
 def searched(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    site = copy_sample_archive(tmp_path_factory.mktemp("search") / "site")
-    output = site / "output"
-    result = CliRunner().invoke(cli, ["--site", str(site), "build", "--format", "html",
-                                      "--output", str(output), "-q"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    output = built_sample_pages(tmp_path_factory.mktemp("search") / "site")
     return run_in_chromium("search.mjs", output, [], ["--words", "Munro", "--broad", "babies",
                                                       "--topic", "Neglect"])
 

@@ -12,12 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from test_accessibility import html_pages, run_in_chromium
 
-from publisher.cli import cli
-
-from conftest import PROJECT, copy_sample_archive, summary
+from conftest import PROJECT, built_sample_pages, summary
 
 ISSUE_PAGE_BYTES = 300_000
 ARCHIVE_PAGE_BYTES = 200_000
@@ -25,11 +22,7 @@ ARCHIVE_PAGE_BYTES = 200_000
 
 @pytest.fixture(scope="module")
 def weights(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    site = copy_sample_archive(tmp_path_factory.mktemp("weight") / "site")
-    output = site / "output"
-    result = CliRunner().invoke(cli, ["--site", str(site), "build", "--format", "html",
-                                      "--output", str(output), "-q"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
+    output = built_sample_pages(tmp_path_factory.mktemp("weight") / "site")
     report = run_in_chromium("weight.mjs", output, html_pages(output))
     summary("web weight: each page's first visit at 390 px, cache empty", [
         f"Chromium {report['chromium']}", *(
