@@ -68,9 +68,10 @@ class Vocabulary:
                 continue
             known = [topic.name for topic in self.topics]
             if known:
-                hint = did_you_mean(name, known, "the topics are: " + ", ".join(known)
-                                    if len(known) <= 12 else "site.yml's 'topics:' lists them")
-                hint += "; or add it to 'topics:' in site.yml, with a line saying what it covers"
+                hint = did_you_mean(name, known, "the topics are: " + ", ".join(known) + "."
+                                    if len(known) <= 12 else "site.yml's 'topics:' lists them.")
+                hint += (" If it is a new topic, add it to 'topics:' in site.yml, with a line "
+                         "saying what it covers")
             else:
                 hint = ("site.yml has no 'topics:' yet; name the site's topics there, each with "
                         "a line saying what it covers")

@@ -54,8 +54,8 @@ def test_a_block_names_a_topic_the_site_lacks(site, run):
     result = run("build", "--format", "html", cwd=site)
     assert result.exit_code == 1
     assert "blocks/quote/why-review.yml:2: topics: 'Domestic abuse' is not one of the " \
-           "site's topics; the topics are: Neglect, Toxic trio, Voice of the child; or add " \
-           "it to 'topics:' in site.yml" in result.output
+           "site's topics; the topics are: Neglect, Toxic trio, Voice of the child. If it is a " \
+           "new topic, add it to 'topics:' in site.yml" in result.output
 
 
 def test_two_topics_that_would_share_a_page_are_refused(site, run):
