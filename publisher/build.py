@@ -18,7 +18,7 @@ from publisher.archive_lock import frozen_problem, read_lock
 from publisher.articles import PageText, PageTexts
 from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.build_mutex import output_lock
-from publisher.build_record import STATE_FILE, BuildState, IssueRecord, read_state
+from publisher.build_record import STATE_FILE, BuildState, IssueRecord, as_written, read_state
 from publisher.catalogue import archive_entries, output_sizes, render_archive
 from publisher.checks import check_page, check_sources
 from publisher.config import SOURCE_FOLDERS, PdfVariant, Site, read_site
@@ -49,6 +49,8 @@ from publisher.plan import Gathered, PlannedIssue, gather, record_key
 from publisher.resources import ASSETS_FOLDER, ResourceRefused, SiteResources
 from publisher.rules import WARNINGS
 from publisher.search_index import INDEX_FOLDER, index_update
+from publisher.site_files import LISTING_FILE as SITE_LISTING
+from publisher.site_files import site_listing, stale_site_files
 from publisher.sources import Issue, read_issues
 from publisher.system_layer import subsetter_missing
 from publisher.web_assets import bundle_page, cached_woff2, fonts_of
@@ -217,7 +219,11 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     site_files, replaced = _site_files(site, output_folder, report.built, state, every_issue,
                                        gathered.library, pages=pages, record=state_changed,
                                        options=options)
-    dropped += [path for path in replaced if path.is_file()]
+    replaced = [path for path in replaced if path.is_file()]
+    dropped += replaced
+    # The index's old chunks go unremarked: a page or feed of the archive is worth naming.
+    report.removed += [path for path in replaced
+                       if not path.is_relative_to(output_folder / INDEX_FOLDER)]
     _write(output_folder, report.built, site_files, dropped,
            site.styles_folder if pages else None)
     return report
@@ -292,7 +298,7 @@ def _dropped_files(before: IssueRecord | None, now: IssueRecord, formats: frozen
         return []
     kept = {file for files in now.outputs.values() for file in files}
     gone = {file for name in formats for file in before.outputs.get(name, {})
-            if _as_written(output_folder / file, before.outputs[name][file])} - kept
+            if as_written(output_folder / file, before.outputs[name][file])} - kept
     folder = output_folder.resolve()
     return [output_folder / file for file in sorted(gone)
             if (output_folder / file).resolve().is_relative_to(folder)]
@@ -312,17 +318,9 @@ def _stale_files(state: BuildState, issues: set[str], report: BuildReport,
         for files in state.records.pop(key).outputs.values():
             for file, digest in sorted(files.items()):
                 path = output_folder / file
-                if file not in kept and _as_written(path, digest):
+                if file not in kept and as_written(path, digest):
                     stale.append(path)
     return stale
-
-
-def _as_written(path: Path, digest: str) -> bool:
-    try:
-        return path.is_file() and not path.is_symlink() and \
-            digest_bytes(path.read_bytes()) == digest
-    except OSError:
-        return False
 
 
 def _changed_issues(planned: list[PlannedIssue], state: BuildState, reader: InputReader,
@@ -487,7 +485,8 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
                 options: BuildOptions) -> tuple[list[tuple[Path, bytes]], list[Path]]:
     """The build record if `record`, and the archive's pages, feeds and search index if
     `pages` (listing drafts if `drafts`), as they will be once `built` is written; and the
-    files of the search index before that the new one replaces."""
+    files to remove: those of the search index the new one replaces, and the archive's
+    pages and feeds an earlier build made that this one does not (a topic renamed)."""
     # Only files the record vouches for: an old PDF left by an HTML-only build is not listed.
     recorded = {path for record_of in state.records.values()
                 for files in record_of.outputs.values() for path in files}
@@ -509,10 +508,15 @@ def _site_files(site: Site, output_folder: Path, built: list[BuiltIssue], state:
     archive = [bundled for page in render_archive(site, output_folder, entries,
                                                   options.pdf_variant, topics)
                for bundled in _bundled(page, site.styles_folder, output_folder)]
+    feeds = render_feeds(site, output_folder, entries, topics)
     index, stale = index_update(output_folder / INDEX_FOLDER, search_records(found),
                                 site.settings.language)
-    return [*archive, *render_feeds(site, output_folder, entries, topics), *index,
-            (output_folder / ARTICLES_FILE, texts.data()), *files], stale
+    # Its stylesheets are the assets' (content-named, shared with the issues' pages): not listed.
+    assets = output_folder / ASSETS_FOLDER
+    made = [(path, data) for path, data in [*archive, *feeds] if not path.is_relative_to(assets)]
+    stale += stale_site_files(output_folder, (path for path, _ in made))
+    return [*archive, *feeds, *index, (output_folder / ARTICLES_FILE, texts.data()),
+            (output_folder / SITE_LISTING, site_listing(output_folder, made)), *files], stale
 
 
 def _page_reader(texts: PageTexts, output_folder: Path, state: BuildState,

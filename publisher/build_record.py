@@ -113,3 +113,13 @@ def read_state(output_folder: Path) -> BuildState:
                            for key, value in issues.items()})
     except (OSError, ValueError):  # strictjson's Damage and Unparsable are ValueErrors too
         return BuildState()
+
+
+def as_written(path: Path, digest: str) -> bool:
+    """Whether the file at `path` is still as a build wrote it (with `digest`): not changed,
+    and not replaced by a link, since. A build removes only such files."""
+    try:
+        return path.is_file() and not path.is_symlink() and \
+            digest_bytes(path.read_bytes()) == digest
+    except OSError:
+        return False
