@@ -86,6 +86,8 @@ class Fingerprint:
     def describe_move(self, label: str, now: Fingerprint) -> str:
         """`label` and how it moved from this fingerprint to `now`, in words."""
         before, after = self.inputs.get(label), now.inputs.get(label)
+        if label == TOPICS:  # names, not digests: say which
+            return f"{label} (were {_names(before)}, now {_names(after)})"
         if before is None:
             return f"{label} (new)"
         if after is None or after == MISSING:
@@ -302,6 +304,10 @@ def _organisation_shown(issue: Issue, settings: dict[str, Any]) -> dict[str, Any
 
 def _settings_digest(settings: dict[str, Any]) -> str:
     return "settings " + digest_bytes(json.dumps(settings, sort_keys=True).encode("utf-8"))
+
+
+def _names(topics: str | None) -> str:
+    return f"'{topics}'" if topics else "none"
 
 
 def _short(digest: str) -> str:
