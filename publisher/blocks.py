@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Iterator
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -447,6 +448,19 @@ def issue_topics(vocabulary: Vocabulary, issue: Issue,
                  placed: Iterable[PlacedBlock]) -> list[Topic]:
     """The topics `issue` is about: those its front matter names, then its blocks'."""
     return vocabulary.of(issue.front.topics, *(block.block.topics for block in placed))
+
+
+def block_anchors(placed: Sequence[PlacedBlock]) -> list[str]:
+    """The id of each placed block's section on the issue's page, as links to it and the
+    search's results name it: 'block-<name>', and 'block-<name>-2' on for a block placed
+    again."""
+    placings: Counter[str] = Counter()
+    anchors = []
+    for block in placed:
+        placings[block.block.name] += 1
+        count = placings[block.block.name]
+        anchors.append(f"block-{block.block.name}" + (f"-{count}" if count > 1 else ""))
+    return anchors
 
 
 def find_uses(library: BlockLibrary, issues: list[tuple[Issue, HouseStyle]],

@@ -8,19 +8,22 @@ page (see `articles`), so what is found is what was published.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from publisher.articles import Article, PageText
-from publisher.blocks import BlockLibrary, issue_placements, issue_topics, place_blocks
+from publisher.blocks import (
+    BlockLibrary,
+    block_anchors,
+    issue_placements,
+    issue_topics,
+    place_blocks,
+)
 from publisher.catalogue import ArchiveEntry
 from publisher.config import Site
 from publisher.dates import month_year
 from publisher.search_index import SearchRecord
 from publisher.topics import Topic
-
-_BLOCK_ANCHOR = re.compile(r"^block-(?P<name>.+?)(?:-(?P<count>[0-9]+))?$")
 
 
 @dataclass(frozen=True)
@@ -70,29 +73,17 @@ def found_issues(site: Site, library: BlockLibrary, entries: list[ArchiveEntry],
         issue = entry.issue
         placements, _ = issue_placements(issue, site.styles[issue.style])
         placed, _ = place_blocks(library, placements, issue.front.date, issue.shown)
-        names = {block.block.name: block.block for block in placed}
+        blocks = dict(zip(block_anchors(placed), placed, strict=True))
         page = page_text(entry.html)
         articles = []
         for article in page.articles if page else []:
-            name = _block_name(article.anchor, set(names))
-            topics = site.vocabulary.of(names[name].topics) if name is not None else []
+            block = blocks.get(article.anchor)
+            topics = site.vocabulary.of(block.block.topics) if block is not None else []
             articles.append(FoundArticle(article, topics))
         found.append(FoundIssue(entry, issue_topics(site.vocabulary, issue, placed),
                                 site.vocabulary.of(issue.front.topics),
                                 page.intro.text if page else "", articles))
     return found
-
-
-def _block_name(anchor: str, names: set[str]) -> str | None:
-    """The block a section's anchor ('block-<name>', or 'block-<name>-2' for a second
-    placing) is of, among the issue's blocks `names`; None for an article of the body."""
-    if not anchor.startswith("block-"):
-        return None
-    name = anchor.removeprefix("block-")
-    if name in names:
-        return name
-    match = _BLOCK_ANCHOR.match(anchor)
-    return match["name"] if match and match["name"] in names else None
 
 
 def topic_listings(site: Site, found: list[FoundIssue]) -> list[TopicListing]:

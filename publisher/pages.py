@@ -3,7 +3,6 @@ all in its series' house-style template."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +15,7 @@ from publisher.blocks import (
     PARTIALS_FOLDER,
     FieldSpec,
     PlacedBlock,
+    block_anchors,
     find_slot_places,
     issue_topics,
 )
@@ -76,12 +76,8 @@ class PageMaker:
     def _render(self, issue: Issue, placed: Sequence[PlacedBlock],
                 environment: RecordingEnvironment) -> Page:
         style = issue.style
-        anchors: Counter[str] = Counter()
         embedded, slots = [], {name: Markup("") for name in self.site.styles[style].slots}
-        for block in placed:
-            anchors[block.block.name] += 1
-            count = anchors[block.block.name]
-            anchor = f"block-{block.block.name}" + (f"-{count}" if count > 1 else "")
+        for block, anchor in zip(placed, block_anchors(placed), strict=True):
             html = self._render_block(environment, block, anchor)
             if block.placement.slot is None:
                 embedded.append(EmbeddedBlock(line=block.placement.text, html=html,
