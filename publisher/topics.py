@@ -44,19 +44,24 @@ def topic_slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-")
 
 
+def _key(name: str) -> str:
+    """A name as the vocabulary finds it: capitals and runs of spaces do not matter."""
+    return " ".join(name.split()).casefold()
+
+
 class Vocabulary:
-    """The site's topics, found by their names whatever the case they are written in."""
+    """The site's topics, found by their names whatever their capitals and spacing."""
 
     def __init__(self, topics: dict[str, str]):
         self.topics = [Topic(name, topic_slug(name), description)
                        for name, description in topics.items()]
-        self._by_name = {topic.name.casefold(): topic for topic in self.topics}
+        self._by_name = {_key(topic.name): topic for topic in self.topics}
 
     def __bool__(self) -> bool:
         return bool(self.topics)
 
     def find(self, name: str) -> Topic | None:
-        return self._by_name.get(name.strip().casefold())
+        return self._by_name.get(_key(name))
 
     def problems(self, names: Sequence[str], document: YamlDocument,
                  key: Location = ("topics",)) -> list[Problem]:
@@ -99,8 +104,9 @@ def vocabulary_problems(topics: dict[str, str], document: YamlDocument) -> list[
         slug = topic_slug(name)
         line = document.line_of(("topics", name))
         if not slug:
-            problems.append(Problem(document.path, line, f"topics: {name!r} has no letters or "
-                                    "digits to name its page with; spell it in words"))
+            problems.append(Problem(document.path, line, f"topics: {name!r} has no Latin letters "
+                                    "or digits, which name a topic's page (topics/<name>.html); "
+                                    "add some to the name, or spell it in Latin letters"))
         elif slug in seen:
             problems.append(Problem(document.path, line, f"topics: {name!r} and {seen[slug]!r} "
                                     f"would share the page topics/{slug}.html; merge them or "
