@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import gzip
 import hashlib
+import importlib.metadata
 import json
 import os
 import subprocess
@@ -42,6 +43,8 @@ _ABOUT = ("Written by 'publisher build': a digest of what the search index was m
 _KEPT = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json")
 _KEPT_FOLDERS = ("index/", "fragment/", "filter/")
 _SIGNATURE = b"pagefind_dcd"
+#: How `_settled` rewrites Pagefind's files: a change to it makes every index again.
+_SETTLED = 1
 
 
 @dataclass(frozen=True)
@@ -59,8 +62,10 @@ class SearchRecord:
 
 
 def records_digest(records: Sequence[SearchRecord], language: str) -> str:
-    """A digest of what the index is made from: the same digest, the same index."""
-    data = json.dumps([language, [record.as_json() for record in records]], sort_keys=True)
+    """A digest of what the index is made from, and of what makes it (Pagefind's version,
+    and this module's way of settling its files): the same digest, the same index."""
+    data = json.dumps([language, _made_by(), [record.as_json() for record in records]],
+                      sort_keys=True)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
@@ -81,6 +86,14 @@ def index_update(folder: Path, records: Sequence[SearchRecord],
     stale = [folder / name for name in before.get("files", []) if name not in names]
     return [*((folder / name, content) for name, content in files),
             (listing, data.encode("utf-8") + b"\n")], stale
+
+
+def _made_by() -> str:
+    try:
+        version = importlib.metadata.version("pagefind_bin")
+    except importlib.metadata.PackageNotFoundError:
+        version = "missing"  # index_files then says how to install it
+    return f"pagefind_bin {version}, settled {_SETTLED}"
 
 
 def _listed(listing: Path) -> dict[str, Any]:

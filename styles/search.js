@@ -59,10 +59,12 @@ function described({ query, filters }) {
   return query ? `for “${query}”${within}` : within.trim();
 }
 
-// An excerpt keeps Pagefind's <mark>s around the words found, and nothing else.
+// An excerpt keeps Pagefind's <mark>s around the words found, and nothing else. Pagefind
+// escapes the text's < and > but not its &, which the parser would take for the start of an
+// entity ("&not" in "&notes" is ¬): escaped here.
 function excerpt(html) {
   const template = document.createElement("template");
-  template.innerHTML = html;
+  template.innerHTML = html.replace(/&(?!lt;|gt;)/g, "&amp;");
   const paragraph = document.createElement("p");
   paragraph.className = "search-result__excerpt";
   for (const node of template.content.childNodes) {
@@ -123,9 +125,10 @@ async function search() {
   await showMore(mine);
   if (mine !== asked) return;
   const count = results.length;
+  // A result is an article, or an issue's opening words: "results", not "articles".
   status.textContent = count
-    ? `${count} article${count === 1 ? "" : "s"} found ${described(wanted)}.`
-    : `No articles found ${described(wanted)}. Try fewer words, or another spelling.`;
+    ? `${count} result${count === 1 ? "" : "s"} found ${described(wanted)}.`
+    : `Nothing found ${described(wanted)}. Try fewer words, or another spelling.`;
 }
 
 let waiting;

@@ -39,9 +39,11 @@ async function tabTo(test, argument = null) {
   return false;
 }
 
-async function found() {
-  await page.waitForFunction(() => document.getElementById("search-status").textContent !== "");
-  await page.waitForTimeout(200);
+// What was found, once the status line says the search `describing` (its words in quotes,
+// its filters after "in") is done: not an earlier one still on the page.
+async function found(describing) {
+  await page.waitForFunction(
+    (wanted) => document.getElementById("search-status").textContent.includes(wanted), describing);
   return page.evaluate(() => ({
     status: document.getElementById("search-status").textContent,
     results: [...document.querySelectorAll(".search-result")].map((result) => ({
@@ -49,6 +51,7 @@ async function found() {
       href: result.querySelector("a").getAttribute("href"),
       meta: result.querySelector(".search-result__meta").textContent,
       marked: [...result.querySelectorAll("mark")].map((mark) => mark.textContent),
+      excerpt: result.querySelector(".search-result__excerpt").textContent,
     })),
   }));
 }
@@ -58,7 +61,7 @@ await page.goto(new URL("search.html", options.base).href);
 report.reachedBox = await tabTo(() => document.activeElement?.id === "search-words");
 await page.keyboard.type(options.words);
 await page.keyboard.press("Enter");
-report.words = await found();
+report.words = await found(`for “${options.words}”.`);
 report.address = page.url();
 await page.evaluate(() => { document.querySelector(".search__filters").open = true; });
 await page.addScriptTag({ content: AXE_SOURCE });
@@ -83,26 +86,20 @@ await page.focus("body");
 await tabTo(() => document.activeElement?.id === "search-words");
 await page.keyboard.press("Control+A");
 await page.keyboard.type(options.broad);
-const asked = await page.evaluate(() => document.getElementById("search-status").textContent);
 await page.keyboard.press("Enter");
-await page.waitForFunction((old) => document.getElementById("search-status").textContent !== old,
-                           asked);
-report.broad = await found();
+report.broad = await found(`for “${options.broad}”.`);
 report.reachedFilters = await tabTo(() => document.activeElement?.tagName === "SUMMARY");
 await page.keyboard.press("Enter");
 report.reachedTopic = await tabTo((topic) => document.activeElement?.name === "topic"
   && document.activeElement.value === topic, options.topic);
-const before = await page.evaluate(() => document.getElementById("search-status").textContent);
 await page.keyboard.press("Space");
-await page.waitForFunction((old) => document.getElementById("search-status").textContent !== old,
-                           before);
-report.narrowed = await found();
+report.narrowed = await found(`for “${options.broad}” in ${options.topic}.`);
 report.narrowedAddress = page.url();
 
 const topicOnly = new URL("search.html", options.base);
 topicOnly.searchParams.set("topic", options.topic);
 await page.goto(topicOnly.href);
-report.topic = await found();
+report.topic = await found(`found in ${options.topic}.`);
 
 console.log(JSON.stringify(report));
 await browser.close();
