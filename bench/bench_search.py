@@ -29,6 +29,7 @@ sys.path.insert(0, str(PROJECT / "bench"))
 
 import bench_archive  # noqa: E402
 
+from publisher.articles import read_articles  # noqa: E402
 from publisher.build_record import read_state  # noqa: E402
 from publisher.catalogue import archive_entries, output_sizes  # noqa: E402
 from publisher.config import load_site  # noqa: E402
@@ -63,7 +64,7 @@ def measure(name: str, site: Path) -> None:
     entries = archive_entries(gathered.readable, output_sizes(output),
                               read_state(output).page_counts())
     found = found_issues(loaded, gathered.library, entries,
-                         lambda path: (output / path).read_text(encoding="utf-8"))
+                         lambda path: read_articles((output / path).read_text(encoding="utf-8")))
     records = search_records(found)
     times = []
     for _ in range(3):
