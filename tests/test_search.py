@@ -13,7 +13,16 @@ from test_accessibility import run_in_chromium
 
 from publisher.articles import read_articles
 from publisher.fingerprint import digest_bytes
-from publisher.search_index import INDEX_FOLDER, LISTING_FILE
+from publisher.search_index import (
+    INDEX_FOLDER,
+    LISTING_FILE,
+    SearchRecord,
+    _kept,
+    _packed,
+    _pagefind,
+    _settled,
+    _unpacked,
+)
 
 from conftest import built_sample_pages
 
@@ -52,6 +61,36 @@ def test_the_same_pages_give_the_same_index_and_no_pagefind_ui(site, run, tmp_pa
     assert not any(name.startswith("pagefind-ui") or "component-ui" in name for name in first)
 
 
+def shuffled(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The index as Pagefind 1.5.2 may write it on another run: each filter's values, and
+    the list of filters, in another order, under the same names."""
+    import cbor2
+
+    files = dict(files)
+    for path in [path for path in files if path.endswith((".pf_filter", ".pf_meta"))]:
+        data = cbor2.loads(_unpacked(files[path]))
+        data[1 if path.endswith(".pf_filter") else 3].reverse()
+        files[path] = _packed(cbor2.dumps(data))
+    return files
+
+
+def test_the_index_is_the_same_whatever_order_pagefind_gave_its_filters():
+    import cbor2
+
+    records = [SearchRecord(f"issue-{number}.html", f"Words of issue {number} on neglect.",
+                            {"title": f"Issue {number}"},
+                            {"year": [str(2010 + number)], "topic": topics})
+               for number, topics in enumerate([["Neglect"], ["Toxic trio", "Neglect"],
+                                                ["Voice of the child"]])]
+    made = _kept(_pagefind(records, "en"))
+    settled = _settled(dict(made))
+    assert _settled(shuffled(made)) == settled
+    for path, data in settled:
+        if path.endswith(".pf_filter"):
+            values = [value[0] for value in cbor2.loads(_unpacked(data))[1]]
+            assert values == sorted(values) and len(values) > 1
+
+
 def test_the_index_is_made_again_only_when_a_page_changed(site, run):
     built(run, site)
     folder = site / "output" / INDEX_FOLDER
@@ -71,6 +110,17 @@ def test_the_index_is_made_again_only_when_a_page_changed(site, run):
     assert set(after) == {path.relative_to(folder).as_posix()
                           for path in folder.rglob("*") if path.is_file()}
     assert any(name not in after for name in before)
+
+
+def test_an_archive_with_nothing_published_says_so_on_its_search_page(site, run):
+    issue = site / ISSUE
+    issue.write_text(issue.read_text().replace("status: published", "status: draft"))
+    built(run, site)
+    page = (site / "output/search.html").read_text()
+    assert "No issues have been published yet, so there is nothing to search." in page
+    # No script to replace that with "the search could not be loaded": there is no index.
+    assert "search.js" not in page
+    assert not list((site / "output" / INDEX_FOLDER).glob("*.js"))
 
 
 @pytest.fixture(scope="module")

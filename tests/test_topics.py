@@ -123,3 +123,59 @@ def test_the_pdf_lists_the_topics_as_keywords(site, run):
     built(run, site, "pdf")
     reader = PdfReader(site / "output/bulletin/2024-03-issue-7.pdf")
     assert reader.metadata["/Keywords"] == "voice of the child, neglect, Toxic trio"
+
+
+def test_a_renamed_topic_leaves_no_page_or_feed_of_its_old_name(site, run):
+    with_topics(site)
+    built(run, site)
+    output = site / "output"
+    site_yml = site / "site.yml"
+    site_yml.write_text(site_yml.read_text().replace("  Neglect:", "  Child neglect:"))
+    issue = site / ISSUE
+    issue.write_text(issue.read_text().replace("[neglect,", "[Child neglect,"))
+    result = run("build", "--format", "html", "--verbose", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "removed output/topics/neglect.html" in result.output
+    assert not (output / "topics/neglect.html").exists()
+    assert not (output / "topics/neglect.xml").exists()
+    assert "child-neglect.html" in (output / "topics/index.html").read_text()
+    # Without the topics, their pages go too: all but a file someone changed since.
+    (output / "topics/voice-of-the-child.xml").write_text("kept: changed by hand")
+    site_yml.write_text(site_yml.read_text().split("topics:")[0])
+    issue.write_text(issue.read_text().replace("topics: [Child neglect, Voice of the child]\n",
+                                               ""))
+    block = site / "blocks/quote/why-review.yml"
+    block.write_text(block.read_text().replace("topics: [Toxic trio]\n", ""))
+    built(run, site)
+    assert sorted(path.name for path in (output / "topics").iterdir()) == [
+        "voice-of-the-child.xml"]
+    assert "topics/" not in (output / "index.html").read_text()
+
+
+def test_a_published_issue_s_block_that_drops_a_topic_is_named_by_a_frozen_build(site, run):
+    with_topics(site)
+    result = run("publish", ISSUE, cwd=site)
+    assert result.exit_code == 0, result.output
+    block = site / "blocks/quote/why-review.yml"
+    block.write_text(block.read_text().replace("topics: [Toxic trio]\n", ""))
+    result = run("build", "--frozen", cwd=site)
+    assert result.exit_code == 1
+    assert "topics (were 'Neglect, Voice of the child, Toxic trio', now 'Neglect, Voice of " \
+           "the child'); restore them, or publish a correction" in result.output
+
+
+def test_a_topic_is_found_whatever_its_capitals_and_spacing(site, run):
+    with_topics(site, "[' NEGLECT', voice  of the  child]")
+    html = built(run, site) and (site / "output/bulletin/2024-03-issue-7.html").read_text()
+    assert re.findall(r'<meta name="dcterms.subject" content="([^"]+)">', html) == [
+        "Neglect", "Voice of the child", "Toxic trio"]
+
+
+def test_a_topic_with_no_latin_letters_to_name_its_page_is_refused(site, run):
+    (site / "site.yml").write_text((site / "site.yml").read_text() + VOCABULARY
+                                   + "  Безпека: Safety, in Ukrainian.\n")
+    result = run("check", cwd=site)
+    assert result.exit_code == 1
+    assert "site.yml:7:1: error: topics: 'Безпека' has no Latin letters or digits, which name " \
+           "a topic's page (topics/<name>.html); add some to the name, or spell it in Latin " \
+           "letters" in result.output
