@@ -185,6 +185,8 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     state = read_state(output_folder)
     report = BuildReport(site=site, output_folder=output_folder)
     to_render = _changed_issues(gathered.issues, state, reader, options, report)
+    if not options.frozen:
+        report.notices += _moved_since_locked(site, to_render, gathered.library, reader)
     if progress:
         progress.start(len(to_render), len(report.unchanged))
     checks = _checks_before_rendering(site, to_render, options.deny_list)
@@ -467,6 +469,28 @@ def _record(built: BuiltIssue, output_folder: Path, before: IssueRecord | None) 
             pages = before.pdf_pages
     return IssueRecord(rendered.fingerprint, outputs,
                        pages if WebPdf.name in outputs else None)
+
+
+def _moved_since_locked(site: Site, to_render: list[PlannedIssue], library: BlockLibrary,
+                        reader: InputReader) -> list[str]:
+    """A notice for each locked issue about to be built from inputs that moved since it was
+    published (a block's new topic, an edited contact): its files will no longer be the
+    edition published, which `verify` would find later. --frozen refuses them instead."""
+    published = [planned for planned in to_render if planned.issue.front.status == "published"]
+    if not published:
+        return []
+    try:
+        lock = read_lock(site)
+    except ContentError as error:
+        return [str(problem) for problem in error.problems]
+    notices = []
+    for planned in published:
+        if reader.label(planned.issue.source) not in lock.issues:
+            continue
+        problem = frozen_problem(lock, reader, planned.issue, planned.blocks, library)
+        if problem is not None:
+            notices.append(f"{problem} (until then, this build's copy is not the one published)")
+    return notices
 
 
 def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
