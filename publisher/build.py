@@ -285,9 +285,10 @@ def _web_fonts(output_folder: Path, styles_folder: Path,
                files: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
     """The WOFF2 fonts the web pages' stylesheets load that the output folder lacks."""
     assets = output_folder / ASSETS_FOLDER
-    wanted = {assets / name: (source, part) for path, data in files
-              if path.suffix == ".css" and path.parent.parent == assets
-              for name, source, part in fonts_of(data, styles_folder)}
+    bundles = [data for path, data in files
+               if path.suffix == ".css" and path.parent.parent == assets]
+    wanted = {assets / name: (source, part)
+              for name, source, part in fonts_of(bundles, styles_folder)}
     return [(path, cached_woff2(*made_from)) for path, made_from in sorted(wanted.items())
             if not path.is_file()]
 

@@ -305,10 +305,14 @@ def _font_digest(font: Path, mtime: int, size: int) -> str:
     return hashlib.sha256(data).hexdigest()[:12]
 
 
-def fonts_of(css: bytes, styles_folder: Path) -> list[tuple[str, Path, str]]:
-    """The WOFF2 files a bundle loads (their paths under assets/), each with its source font
-    and which of its files it is (LATIN or MORE)."""
-    names = set(re.findall(rb'url\("(fonts/[^"]+\.woff2)"\)', css))
+def fonts_of(bundles: list[bytes], styles_folder: Path) -> list[tuple[str, Path, str]]:
+    """The WOFF2 files the `bundles` load (their paths under assets/), each with its source
+    font and which of its files it is (LATIN or MORE). All at once: the styles folder is
+    looked through, and each font's name made, once for every bundle of a build."""
+    names = {name for css in bundles
+             for name in re.findall(rb'url\("(fonts/[^"]+\.woff2)"\)', css)}
+    if not names:
+        return []
     sources = {_font_name(font, part): (font, part)
                for font in sorted(styles_folder.rglob("*"))
                if font.suffix.lower() in (".ttf", ".otf") and font.is_file()
