@@ -1,8 +1,10 @@
 """Time publisher's PDF build of a sample issue against bare WeasyPrint on the same HTML.
 
-Bare WeasyPrint does the same work: it lays the page out once and writes the PDF in each
-variant the issue gets (a tagged web copy and, for a published issue, a PDF/A archival
-copy; see publisher/variants.py).
+Bare WeasyPrint does the same work: it lays out the HTML publisher gives WeasyPrint for
+the PDF (the page as rendered, linking the print stylesheets and the TTF fonts, not the
+screen's bundle the written page links), once, and writes the PDF in each variant the
+issue gets (a tagged web copy and, for a published issue, a PDF/A archival copy; see
+publisher/variants.py).
 
     .venv/bin/python bench/bench_build.py [ISSUE] [--rounds N] [--process-rounds M]
 
@@ -119,6 +121,19 @@ def whole_processes(issue: Path, html_file: Path, variants: list[str], output: P
               f"{TARGET}x target); {per_round:.3f}x median of rounds")
 
 
+def page_weasyprint_lays_out(issue: Path, output: Path) -> Path:
+    """The HTML publisher hands WeasyPrint for `issue`'s PDF, in a file beside the issue's
+    page in `output` (which an HTML build has filled), so that its stylesheets and images
+    resolve to the same files. Not the page itself: that links the screen's bundled
+    stylesheet and WOFF2 fonts (see publisher/web_assets.py), which the PDF never loads."""
+    site, _ = read_site(PROJECT)
+    planned = gather(site, [issue]).issues[0]
+    page = PageMaker(site, output).render(planned.issue, planned.blocks)
+    path = page.path.with_name(f"{page.path.stem}.bare.html")
+    path.write_text(page.html, encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("issue", nargs="?", type=Path, default=DEFAULT_ISSUE)
@@ -130,7 +145,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         output = Path(folder)
         report = build(PROJECT, [issue], BuildOptions(chosen("html"), output))
-        html_file = report.built[0].files[0]
+        html_file = page_weasyprint_lays_out(issue, output)
 
         def ours() -> None:
             build(PROJECT, [issue], BuildOptions(chosen("pdf"), output, force=True))
