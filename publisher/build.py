@@ -186,7 +186,7 @@ def _build_locked(site: Site, gathered: Gathered, paths: list[Path] | None,
     report = BuildReport(site=site, output_folder=output_folder)
     to_render = _changed_issues(gathered.issues, state, reader, options, report)
     if not options.frozen:
-        report.notices += _moved_since_locked(site, to_render, gathered.library, reader)
+        report.notices += _moved_since_locked(site, to_render, reader)
     if progress:
         progress.start(len(to_render), len(report.unchanged))
     checks = _checks_before_rendering(site, to_render, options.deny_list)
@@ -472,11 +472,11 @@ def _record(built: BuiltIssue, output_folder: Path, before: IssueRecord | None) 
                        pages if WebPdf.name in outputs else None)
 
 
-def _moved_since_locked(site: Site, to_render: list[PlannedIssue], library: BlockLibrary,
+def _moved_since_locked(site: Site, to_render: list[PlannedIssue],
                         reader: InputReader) -> list[str]:
-    """A notice for each locked issue about to be built from inputs that moved since it was
-    published (a block's new topic, an edited contact): its files will no longer be the
-    edition published, which `verify` would find later. --frozen refuses them instead."""
+    """One notice if locked issues are about to be built from inputs that moved since they
+    were published (a block's new topic, an edited contact, a stylesheet): their files will
+    not be the editions published, which `verify` would find later. --frozen refuses them."""
     published = [planned for planned in to_render if planned.issue.front.status == "published"]
     if not published:
         return []
@@ -484,14 +484,27 @@ def _moved_since_locked(site: Site, to_render: list[PlannedIssue], library: Bloc
         lock = read_lock(site)
     except ContentError as error:
         return [str(problem) for problem in error.problems]
-    notices = []
+    issues, inputs = [], {}
     for planned in published:
-        if reader.label(planned.issue.source) not in lock.issues:
+        locked = lock.issues.get(reader.label(planned.issue.source))
+        if locked is None:
             continue
-        problem = frozen_problem(lock, reader, planned.issue, planned.blocks, library)
-        if problem is not None:
-            notices.append(f"{problem} (until then, this build's copy is not the one published)")
-    return notices
+        before = locked.latest.inputs.without_software()
+        moved = before.moved(reader.now(planned.issue, planned.blocks,
+                                        locked.latest.inputs).without_software())
+        if moved:
+            issues.append(planned.issue.shown)
+            inputs.update(dict.fromkeys(moved))
+    if not issues:
+        return []
+    one = len(issues) == 1
+    which = issues[0] if one else f"{len(issues)} published issues"
+    return [f"{which} {'is' if one else 'are'} built from inputs that changed since "
+            f"{'it was' if one else 'they were'} published ({', '.join(sorted(inputs))}), so "
+            f"the files here are not {'the edition' if one else 'the editions'} published; "
+            "'publisher verify' shows how they differ. Restore the inputs, or "
+            "publish a correction (publisher publish ISSUE --correction \"what changed\"), or, "
+            "where verify says 'same content', lock the new files with 'publisher relock'"]
 
 
 def _check_frozen(site: Site, gathered: Gathered, reader: InputReader) -> None:
