@@ -13,6 +13,7 @@ worker ended while it held it left the pool waiting for ever.)
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
 
 #: How many tasks a worker process does before a fresh one takes its place.
 TASKS_PER_WORKER = 16
+#: How long an idle worker whose pipe was closed has to end before it is killed.
+_IDLE_WORKER_ENDS_SECONDS = 2.0
 
 Task = TypeVar("Task")
 Result = TypeVar("Result")
@@ -105,7 +108,15 @@ class _Worker:
         self.connection.send(index)
 
     def stop(self) -> None:
-        """End it at once: it holds nothing another process needs."""
+        """End it: an idle one by asking it to, so that it ends as a process should and
+        removes its temporary files (WeasyPrint's copies of the fonts); a busy one at once,
+        as it holds nothing another process needs."""
+        if self.task is None and self.process.is_alive():
+            # Told, not left to find its pipe closed: a worker forked after it holds a copy
+            # of the build's end of that pipe, so it would not see it close.
+            with contextlib.suppress(OSError):
+                self.connection.send(None)
+            self.process.join(timeout=_IDLE_WORKER_ENDS_SECONDS)
         if self.process.is_alive():
             self.process.kill()
         self.process.join()
@@ -191,7 +202,7 @@ def _ended(worker: _Worker) -> NoReturn:
 
 def _serve(connection: Connection, builds_end: Connection) -> None:
     """A worker's life: do the tasks it is sent, up to its share, then end; end too when
-    the build has gone (its end of the pipe closed)."""
+    the build is done with it (it sends None), or has gone (its end of the pipe closed)."""
     # Ctrl-C is the build's to handle; SIGTERM or SIGHUP ends the worker at once and
     # quietly, as it holds nothing another process waits for.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -201,7 +212,10 @@ def _serve(connection: Connection, builds_end: Connection) -> None:
     builds_end.close()  # the fork's copy, which would keep the pipe open after the build
     try:
         for _ in range(TASKS_PER_WORKER):
-            connection.send_bytes(_run(connection.recv()))
+            index = connection.recv()
+            if index is None:  # the build is done with it
+                return
+            connection.send_bytes(_run(index))
     except (EOFError, OSError):  # the build has gone
         return
 

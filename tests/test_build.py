@@ -316,16 +316,23 @@ def test_a_pdf_build_after_an_html_build_makes_the_pdfs(site, run):
     assert summary(run("build", "--format", "pdf", cwd=site)).startswith("Nothing to build")
 
 
-def test_parallel_and_serial_builds_give_the_same_bytes(tmp_path):
+def test_parallel_and_serial_builds_give_the_same_bytes_and_leave_no_temporary_files(
+        tmp_path):
+    """One process laying out both issues (the second with the stylesheets the first
+    parsed) and two workers laying out one each give the same bytes; and neither leaves
+    behind the copies of the fonts WeasyPrint makes in the temporary folder."""
     outputs = []
     for name, jobs in (("serial", "1"), ("parallel", "2")):
         site = make_site(tmp_path / name)
         text = (site / "issues/bulletin/2024-03-issue-7.md").read_text()
         write_issue(site, "2024-06-issue-8.md", text.replace("number: 7", "number: 8")
                     .replace("2024-03-01", "2024-06-01"))
+        temporary = tmp_path / f"{name}-tmp"
+        temporary.mkdir()
         subprocess.run([sys.executable, "-m", "publisher.cli", "build", "-q", "--jobs", jobs],
-                       cwd=site, check=True)
+                       cwd=site, check=True, env={**os.environ, "TMPDIR": str(temporary)})
         outputs.append(hashes(site / "output"))
+        assert list(temporary.iterdir()) == []
     assert outputs[0] == outputs[1]
     assert {"bulletin/2024-03-issue-7.pdf", "bulletin/2024-06-issue-8.pdf"} <= set(outputs[0])
 
