@@ -564,11 +564,12 @@ def block_change_rebuild(site: Path, count: int, results: Results) -> None:
 BARE_POOL = """
 import multiprocessing, sys, time
 import weasyprint
-def make(page):
+def make(line):
+    page, variants = line.split("\t")
     document = weasyprint.HTML(filename=page).render()
-    for variant in ("pdf/ua-1", "pdf/a-2a"):
+    for variant in variants.split(","):
         document.write_pdf(pdf_identifier=True, pdf_variant=variant)
-pages = sys.stdin.read().split()
+pages = sys.stdin.read().splitlines()
 started = time.perf_counter()
 with multiprocessing.get_context("fork").Pool(int(sys.argv[1])) as pool:
     pool.map(make, pages, chunksize=1)
@@ -628,11 +629,36 @@ def build_sampled(site: Path, *args: str) -> tuple[float, WorkerMemory]:
                                  max((pss for _, pss in peak.values()), default=0.0), len(peak))
 
 
-def bare_pool(pages: list[Path], jobs: int) -> float:
-    """Wall seconds of bare WeasyPrint making the PDFs of `pages` in `jobs` processes."""
+def bare_pages(site: Path, output: Path) -> list[tuple[Path, list[str]]]:
+    """The HTML publisher hands WeasyPrint for each issue's PDF, written beside the issue's
+    page in `output` (so that its stylesheets and images resolve to the same files), with
+    the PDF variants publisher makes of it. Not the written page: that links the screen's
+    bundled stylesheet and WOFF2 fonts (see publisher/web_assets.py), which the PDF never
+    loads, and which bare WeasyPrint took three times as long to lay out."""
+    from publisher.config import read_site
+    from publisher.fingerprint import InputReader
+    from publisher.pages import PageMaker
+    from publisher.plan import gather
+
+    loaded, _ = read_site(site)
+    maker, reader = PageMaker(loaded, output), InputReader(loaded)
+    pages: list[tuple[Path, list[str]]] = []
+    for planned in gather(loaded).issues:
+        page = maker.render(planned.issue, planned.blocks)
+        path = page.path.with_name(f"{page.path.stem}.bare.html")
+        path.write_text(page.html, encoding="utf-8")
+        copies = reader.copies(planned.issue)
+        pages.append((path, [str(copies.web),
+                             *([str(copies.archival)] if copies.archival else [])]))
+    return pages
+
+
+def bare_pool(pages: list[tuple[Path, list[str]]], jobs: int) -> float:
+    """Wall seconds of bare WeasyPrint making the PDFs of `pages` (each with its variants)
+    in `jobs` processes."""
+    lines = "\n".join(f"{page}\t{','.join(variants)}" for page, variants in pages)
     done = subprocess.run([sys.executable, "-c", BARE_POOL, str(jobs)], env=clean_env(),
-                          input="\n".join(map(str, pages)), capture_output=True, text=True,
-                          check=True)
+                          input=lines, capture_output=True, text=True, check=True)
     return float(done.stdout.split()[-1])
 
 
@@ -644,15 +670,14 @@ def throughput(site: Path, clones: list[Clone], scratch: Path, results: Results,
     print(f"\nd2. Archive of {count} issues, --force --jobs 2, against bare WeasyPrint in a "
           f"pool of 2 on the same pages; {rounds} rounds, alternating, wall seconds")
     ours, bare, memories = [], [], []
-    pages: list[Path] = []
+    pages: list[tuple[Path, list[str]]] = []
     for round_number in range(rounds):
         output = scratch / f"out-throughput-{round_number}"
         seconds, memory_used = build_sampled(site, "--force", "--jobs", "2", "--output",
                                              str(output))
         ours.append(seconds)
         memories.append(memory_used)
-        pages = pages or [output / Path(clone.shown).parent.name /
-                          Path(clone.shown).with_suffix(".html").name for clone in clones]
+        pages = pages or bare_pages(site, output)
         bare.append(bare_pool(pages, 2))
         print(f"   round {round_number + 1}: publisher {seconds:.2f} s, bare {bare[-1]:.2f} s; "
               f"largest worker USS {memory_used.uss:.1f} MiB, PSS {memory_used.pss:.1f} MiB "
