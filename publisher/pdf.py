@@ -167,7 +167,7 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
                           "; link to it instead, so readers see what they open", path=shown)
     fetcher = SiteFetcher(resources)
     base_url = resources.address_of(page_path)
-    styles = _parsed_styles(html, base_url, resources)
+    styles = _parsed_styles(html, base_url)
     with _captured_warnings() as warnings, _source_date(created):
         # An SVG image is drawn, and what it refers to fetched, while the PDF is written.
         with contextlib.suppress(_Refused), styles.applied(fetcher, warnings):
@@ -358,7 +358,7 @@ class _ParsedStyles:
             _APPLYING.reset(token)
 
 
-_PARSED: dict[tuple[Any, ...], _ParsedStyles] = {}
+_PARSED: dict[tuple[str, ...], _ParsedStyles] = {}
 _APPLYING: contextvars.ContextVar[tuple[_ParsedStyles, SiteFetcher, list[str]] | None] = \
     contextvars.ContextVar("applying", default=None)
 _STYLE_TAGS = re.compile(r"<link\b[^>]*>|<style\b.*?</style>", re.IGNORECASE | re.DOTALL)
@@ -368,11 +368,10 @@ _STYLE_TAGS = re.compile(r"<link\b[^>]*>|<style\b.*?</style>", re.IGNORECASE | r
 _MOST_PARSED = 8
 
 
-def _parsed_styles(html: str, base_url: str, resources: SiteResources) -> _ParsedStyles:
+def _parsed_styles(html: str, base_url: str) -> _ParsedStyles:
     """The parsed stylesheets of pages like `html`: those that link the same stylesheets,
-    from the same folder of the same site (`resources` maps their addresses to its files:
-    two sites, or two builds of one in other output folders, may share addresses)."""
-    key = (resources, base_url.rsplit("/", 1)[0], *_STYLE_TAGS.findall(html))
+    from the same folder."""
+    key = (base_url.rsplit("/", 1)[0], *_STYLE_TAGS.findall(html))
     parsed = _PARSED.pop(key, None)
     if parsed is None or not parsed.fresh() or parsed.process != os.getpid():
         parsed = _ParsedStyles()
