@@ -9,7 +9,6 @@ readers pass over.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import contextvars
 import datetime
@@ -18,8 +17,6 @@ import logging
 import math
 import os
 import re
-import shutil
-import sys
 import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -35,11 +32,9 @@ from publisher.system_layer import opened_by_soname
 with opened_by_soname():  # without ldconfig and gcc runs: a quarter of a second
     import weasyprint
 import pydyf
-import weasyprint.css
 import weasyprint.draw
 import weasyprint.pdf
 import weasyprint.pdf.tags
-import weasyprint.text.fonts
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 from weasyprint.formatting_structure.build import create_anonymous_boxes
@@ -166,13 +161,11 @@ def render_pdf(html: str, page_path: Path, resources: SiteResources, shown: str,
         raise RenderError(f"{reference}: a file cannot be attached to the PDF (rel=\"attachment\")"
                           "; link to it instead, so readers see what they open", path=shown)
     fetcher = SiteFetcher(resources)
-    base_url = resources.address_of(page_path)
-    styles = _parsed_styles(html, base_url)
     with _captured_warnings() as warnings, _source_date(created):
         # An SVG image is drawn, and what it refers to fetched, while the PDF is written.
-        with contextlib.suppress(_Refused), styles.applied(fetcher, warnings):
-            document = HTML(string=html, base_url=base_url,
-                            url_fetcher=fetcher).render(font_config=styles.font_config)
+        with contextlib.suppress(_Refused):  # each refusal is in fetcher.refused
+            document = HTML(string=html, base_url=resources.address_of(page_path),
+                            url_fetcher=fetcher).render()
             copies = [complete_structure(document.write_pdf(pdf_identifier=True,
                                                             pdf_variant=variant),
                                          claim_pdf_ua=_claims_pdf_ua(variant))
@@ -315,152 +308,6 @@ def _asked_tag(box: Any) -> str | None:
 weasyprint.pdf.Stream = _Stream
 weasyprint.draw.draw_stacking_context = _draw_margins_as_artifacts
 weasyprint.pdf.tags._build_box_tree = _structure_without_decorative
-
-
-# A house style's stylesheets, with the fonts their @font-face rules load, take about an
-# eighth of the time an issue takes to lay out, and every issue of the style has the same
-# ones. So a process (a worker renders many issues) parses them once: the documents whose
-# pages link the same stylesheets share the parsed stylesheets and their FontConfiguration,
-# and what parsing them did besides (the page rules, the files loaded, the warnings) is done
-# again for each. A file among those changed since is parsed again.
-
-@dataclass
-class _ParsedStyles:
-    """The stylesheets of pages that link the same ones, parsed once, and what parsing them
-    added to the document (see `_parse`)."""
-
-    font_config: Any = field(default_factory=weasyprint.text.fonts.FontConfiguration)
-    stylesheets: list[Any] | None = None
-    page_rules: list[Any] = field(default_factory=list)
-    layers: list[Any] = field(default_factory=list)
-    counter_styles: dict[str, Any] = field(default_factory=dict)
-    color_profiles: dict[str, Any] = field(default_factory=dict)
-    loaded: list[Path] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    stamps: dict[Path, tuple[int, int] | None] = field(default_factory=dict)
-    #: Whether a file they load was refused: the page fails, and the next parses them again.
-    refused: bool = False
-    #: The process that parsed them: a worker forked from it has a copy, not its own.
-    process: int = field(default_factory=os.getpid)
-
-    def fresh(self) -> bool:
-        return not self.refused and all(_stamp_or_none(path) == stamp
-                                        for path, stamp in self.stamps.items())
-
-    @contextmanager
-    def applied(self, fetcher: SiteFetcher, warnings: list[str]) -> Iterator[None]:
-        """These stylesheets given to the document WeasyPrint lays out in the block (see
-        `_stylesheets_once`), for `fetcher` to fetch and `warnings` to collect."""
-        token = _APPLYING.set((self, fetcher, warnings))
-        try:
-            yield
-        finally:
-            _APPLYING.reset(token)
-
-
-_PARSED: dict[tuple[str, ...], _ParsedStyles] = {}
-_APPLYING: contextvars.ContextVar[tuple[_ParsedStyles, SiteFetcher, list[str]] | None] = \
-    contextvars.ContextVar("applying", default=None)
-_STYLE_TAGS = re.compile(r"<link\b[^>]*>|<style\b.*?</style>", re.IGNORECASE | re.DOTALL)
-
-
-#: The most sets of stylesheets kept: a site has a few house styles.
-_MOST_PARSED = 8
-
-
-def _parsed_styles(html: str, base_url: str) -> _ParsedStyles:
-    """The parsed stylesheets of pages like `html`: those that link the same stylesheets,
-    from the same folder."""
-    key = (base_url.rsplit("/", 1)[0], *_STYLE_TAGS.findall(html))
-    parsed = _PARSED.pop(key, None)
-    if parsed is None or not parsed.fresh() or parsed.process != os.getpid():
-        parsed = _ParsedStyles()
-        _remove_fonts_at_exit()
-    _PARSED[key] = parsed  # the last used last
-    while len(_PARSED) > _MOST_PARSED:
-        del _PARSED[next(iter(_PARSED))]
-    return parsed
-
-
-_REMOVES_FONTS: set[int] = set()
-
-
-def _remove_fonts_at_exit() -> None:
-    """Have this process remove, as it ends, the folders of fonts its FontConfigurations
-    made: they are kept for the process's life, and a worker ends without collecting them
-    (multiprocessing ends it with os._exit, after its own finalizers)."""
-    if os.getpid() in _REMOVES_FONTS:
-        return
-    _REMOVES_FONTS.add(os.getpid())
-    atexit.register(_remove_fonts)
-    if "multiprocessing.util" in sys.modules:  # in a worker, whose end skips atexit
-        sys.modules["multiprocessing.util"].Finalize(None, _remove_fonts, exitpriority=0)
-
-
-def _remove_fonts() -> None:
-    for parsed in _PARSED.values():
-        folder = parsed.font_config._folder
-        if parsed.process == os.getpid() and folder is not None:
-            shutil.rmtree(folder, ignore_errors=True)
-            parsed.font_config._folder = None
-
-
-def _stamp_or_none(path: Path) -> tuple[int, int] | None:
-    try:
-        return _stamp(path)
-    except OSError:
-        return None
-
-
-_find_stylesheets = weasyprint.css.find_stylesheets
-
-
-def _stylesheets_once(wrapper_element: Any, device_media_type: str, url_fetcher: Any,
-                      base_url: str, font_config: Any, counter_style: dict[str, Any],
-                      color_profiles: dict[str, Any], page_rules: list[Any],
-                      layers: list[Any]) -> Iterator[Any]:
-    """WeasyPrint's `find_stylesheets`, parsing the stylesheets of a document `render_pdf`
-    lays out only the first time pages that link them are laid out (see `_ParsedStyles`)."""
-    applying = _APPLYING.get()
-    if applying is None or applying[0].font_config is not font_config:
-        yield from _find_stylesheets(wrapper_element, device_media_type, url_fetcher, base_url,
-                                     font_config, counter_style, color_profiles, page_rules,
-                                     layers)
-        return
-    parsed, fetcher, warnings = applying
-    if parsed.stylesheets is None:
-        _parse(parsed, (wrapper_element, device_media_type, fetcher, base_url, font_config,
-                        dict(counter_style), dict(color_profiles), [], []), warnings)
-    page_rules.extend(parsed.page_rules)
-    layers.extend(parsed.layers)
-    counter_style.update(parsed.counter_styles)
-    color_profiles.update(parsed.color_profiles)
-    fetcher.loaded.extend(parsed.loaded)
-    warnings.extend(parsed.warnings)
-    yield from parsed.stylesheets or []
-
-
-def _parse(parsed: _ParsedStyles, arguments: tuple[Any, ...], warnings: list[str]) -> None:
-    """Parse a document's stylesheets (WeasyPrint's `find_stylesheets` with `arguments`)
-    into `parsed`, with what that adds to the document: its page rules, layers, counter
-    styles and colour profiles, the files it loads and what it says."""
-    fetcher, counter_style, color_profiles = arguments[2], arguments[5], arguments[6]
-    counters_before, profiles_before = dict(counter_style), dict(color_profiles)
-    loaded, said, refused = len(fetcher.loaded), len(warnings), len(fetcher.refused)
-    parsed.stylesheets = list(_find_stylesheets(*arguments))
-    parsed.page_rules, parsed.layers = arguments[7], arguments[8]
-    parsed.counter_styles = {name: style for name, style in counter_style.items()
-                             if counters_before.get(name) is not style}
-    parsed.color_profiles = {name: profile for name, profile in color_profiles.items()
-                             if profiles_before.get(name) is not profile}
-    parsed.loaded, parsed.warnings = fetcher.loaded[loaded:], warnings[said:]
-    # Given back, in the same place, as on every later page.
-    del fetcher.loaded[loaded:], warnings[said:]
-    parsed.stamps = {path: _stamp_or_none(path) for path in parsed.loaded}
-    parsed.refused = len(fetcher.refused) > refused
-
-
-weasyprint.css.find_stylesheets = _stylesheets_once
 
 
 def _update_footnote_area(self: LayoutContext) -> bool:

@@ -148,26 +148,3 @@ def test_a_file_attached_to_the_pdf_is_refused(site, run, html):
         in result.stderr
     assert result.stderr.startswith("issues/bulletin/2024-03-issue-7.md:52: ")
     assert not (site / "output").exists()
-
-
-def test_a_process_that_lays_out_issues_again_reads_an_edited_stylesheet_again(site, run):
-    """A process keeps the stylesheets it parsed for the next issue it lays out (a worker
-    renders many; see pdf._ParsedStyles). Kept, they give the same bytes, and the files
-    they load still count as the issue's inputs; a stylesheet edited since is read again."""
-    pdf = site / "output/bulletin/2024-03-issue-7.pdf"
-
-    def build(*more: str) -> str:
-        result = run("build", "--format", "pdf", "--jobs", "1", *more, cwd=site)
-        assert result.exit_code == 0, result.output
-        return result.output
-
-    build()
-    first = pdf.read_bytes()
-    build("--force")
-    assert pdf.read_bytes() == first
-    assert "up to date" in build()
-    (site / "styles/print.css").write_text((site / "styles/print.css").read_text()
-                                           + 'body::after { content: "For the team meeting"; }\n')
-    assert "rendered issues/bulletin/2024-03-issue-7.md" in build()
-    text = "".join(page.extract_text() for page in PdfReader(pdf).pages)
-    assert "For the team meeting" in text
