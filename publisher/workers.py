@@ -14,6 +14,7 @@ worker ended while it held it left the pool waiting for ever.)
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
 #: How many tasks a worker process does before a fresh one takes its place.
 TASKS_PER_WORKER = 16
-#: How long an idle worker whose pipe was closed has to end before it is killed.
+#: How long an idle worker told to end (sent None) has to do so before it is killed.
 _IDLE_WORKER_ENDS_SECONDS = 2.0
 
 Task = TypeVar("Task")
@@ -144,8 +145,13 @@ def _share(count: int, jobs: int, context: ForkContext) -> Iterator[tuple[int, A
             if busy:
                 yield from _results(busy)
     finally:
-        for worker in workers:
-            worker.stop()
+        try:
+            for worker in workers:
+                worker.stop()
+        finally:  # a second Ctrl-C while an idle one ends still leaves none running
+            for worker in workers:
+                if worker.process.is_alive():
+                    worker.process.kill()
 
 
 @contextmanager
@@ -218,6 +224,11 @@ def _serve(connection: Connection, builds_end: Connection) -> None:
             connection.send_bytes(_run(index))
     except (EOFError, OSError):  # the build has gone
         return
+    finally:
+        # multiprocessing ends the process with os._exit: what cleans up after itself when
+        # collected (WeasyPrint's copies of the fonts, in the temporary folder) is collected
+        # now, or never.
+        gc.collect()
 
 
 def _run(index: int) -> bytes | memoryview:

@@ -318,9 +318,9 @@ def test_a_pdf_build_after_an_html_build_makes_the_pdfs(site, run):
 
 def test_parallel_and_serial_builds_give_the_same_bytes_and_leave_no_temporary_files(
         tmp_path):
-    """One process laying out both issues (the second with the stylesheets the first
-    parsed) and two workers laying out one each give the same bytes; and neither leaves
-    behind the copies of the fonts WeasyPrint makes in the temporary folder."""
+    """One process laying out both issues and two workers laying out one each give the
+    same bytes; and neither leaves behind the copies of the fonts WeasyPrint makes in the
+    temporary folder (a worker is ended by os._exit, which collects nothing)."""
     outputs = []
     for name, jobs in (("serial", "1"), ("parallel", "2")):
         site = make_site(tmp_path / name)
