@@ -13,6 +13,8 @@ import contextlib
 import contextvars
 import datetime
 import functools
+import hashlib
+import json
 import logging
 import math
 import os
@@ -54,6 +56,7 @@ from publisher.resources import (
     media_type,
     refuse_remote,
 )
+from publisher.user_cache import cached_bytes
 
 
 @dataclass(frozen=True)
@@ -505,23 +508,59 @@ def _font_faces(stylesheet: Path, mtime: int, size: int) -> tuple[tuple[str, str
     return tuple(faces)
 
 
+#: The format of a font's entry in the user's cache (see `_font_coverage`).
+_COVERAGE_FORMAT = "coverage-1"
+
+
 @functools.lru_cache(maxsize=64)
 def _font_coverage(path: Path, mtime: int, size: int) -> tuple[frozenset[str], frozenset[int]]:
-    """The family names a font file gives itself (folded) and the characters it has."""
+    """The family names a font file gives itself (folded) and the characters it has. Kept
+    in the user's cache by the digest of the file's bytes: looking into a font costs more
+    than the rest of the check, in a build of one issue."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return frozenset(), frozenset()
+    name = f"{hashlib.sha256(data).hexdigest()}.json"
+    try:
+        return _coverage(cached_bytes(_COVERAGE_FORMAT, name, lambda: _coverage_json(data)))
+    except (ValueError, KeyError, TypeError):  # a damaged entry: look into the font itself
+        return _coverage(_coverage_json(data))
+
+
+def _coverage(kept: bytes) -> tuple[frozenset[str], frozenset[int]]:
+    entry = json.loads(kept)
+    characters = (code for first, last in entry["ranges"] for code in range(first, last + 1))
+    return frozenset(map(str, entry["names"])), frozenset(characters)
+
+
+def _coverage_json(data: bytes) -> bytes:
+    """The family names and the characters (as ranges) of the font file `data`, as JSON;
+    none of either for a font fontTools cannot read."""
+    import io
+
     from fontTools.ttLib import TTFont
 
+    names: set[str] = set()
+    codes: list[int] = []
     try:
-        with TTFont(path, lazy=True, fontNumber=0) as font:
-            names = set()
+        with TTFont(io.BytesIO(data), lazy=True, fontNumber=0) as font:
             for record in font["name"].names:
                 if record.nameID in (1, 16):
                     try:
                         names.add(record.toUnicode().casefold())
                     except UnicodeDecodeError:
                         continue
-            return frozenset(names), frozenset(font.getBestCmap() or {})
+            codes = sorted(font.getBestCmap() or {})
     except Exception:  # a font fontTools cannot read (a WOFF2 without brotli, say)
-        return frozenset(), frozenset()
+        names, codes = set(), []
+    ranges: list[list[int]] = []
+    for code in codes:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return json.dumps({"names": sorted(names), "ranges": ranges}).encode("utf-8")
 
 
 # An issue longer than its house style allows. A style made to be printed on one sheet

@@ -22,6 +22,7 @@ from publisher.dates import long_date, month_year
 from publisher.errors import RenderError, display_path
 from publisher.markdown import printable_address
 from publisher.resources import ASSETS_FOLDER
+from publisher.user_cache import cache_folder
 from publisher.yamldoc import outside_folder
 
 if TYPE_CHECKING:
@@ -144,8 +145,7 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
 
     Compiling the templates costs more than rendering an issue's HTML.
     """
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "publisher" / f"jinja-{jinja2.__version__}"
+    folder = cache_folder(f"jinja-{jinja2.__version__}")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

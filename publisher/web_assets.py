@@ -27,11 +27,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
 import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from publisher.user_cache import cached_bytes
 
 WEB_FOLDER = "web"
 FAVICON = "favicon.svg"
@@ -324,18 +325,5 @@ def fonts_of(bundles: list[bytes], styles_folder: Path) -> list[tuple[str, Path,
 def cached_woff2(font: Path, part: str) -> bytes:
     """`woff2(font, part)`, kept in the user's cache folder: subsetting a font takes a
     second, and the result depends only on the font's bytes."""
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "publisher"
-    path = cache / "woff2" / _font_name(font, part).removeprefix("fonts/")
-    try:
-        return path.read_bytes()
-    except OSError:
-        pass
-    data = woff2(font, part)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # no cache: made again next time
-    return data
+    return cached_bytes("woff2", _font_name(font, part).removeprefix("fonts/"),
+                        lambda: woff2(font, part))

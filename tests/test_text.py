@@ -223,3 +223,24 @@ def test_fonts_are_known_by_the_names_their_font_face_rules_give_them(site, run)
     assert result.exit_code == 0, result.output
     assert [line for line in result.stderr.splitlines() if "warning" in line] == [
         glyph_warning("★", "U+2605 BLACK STAR")]
+
+
+def test_the_check_of_characters_is_right_from_a_damaged_cache(site, run, tmp_path, monkeypatch):
+    # What a font has is kept in the user's cache by the digest of its bytes; an entry that
+    # cannot be read is looked into again, never taken for a font with no characters.
+    from publisher.pdf import _font_coverage
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(cache))
+    write_issue(site, "2024-06-issue-8.md", HEAD + "\nRated ★ by teams, ✔ and ✓.\n")
+    expected = [glyph_warning("★", "U+2605 BLACK STAR")]
+    for damaged in (False, True):
+        if damaged:
+            for number, entry in enumerate(sorted((cache / "publisher/coverage-1").iterdir())):
+                entry.write_text(("{not json", '{"names": 1, "ranges": [[1]]}')[number % 2])
+        _font_coverage.cache_clear()  # as a new process would
+        result = run("build", "--format", "pdf", "--force", ISSUE, cwd=site)
+        assert result.exit_code == 0, result.output
+        assert [line for line in result.stderr.splitlines() if "warning" in line] == expected
+        shipped = {path.read_bytes() for path in (site / "styles/fonts").rglob("*.ttf")}
+        assert len(list((cache / "publisher/coverage-1").glob("*.json"))) == len(shipped)
