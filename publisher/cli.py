@@ -7,7 +7,6 @@ Exit codes: 0 success, 1 the content has errors, 2 bad usage, 130 stopped with C
 from __future__ import annotations
 
 import datetime
-import gc
 import os
 import sys
 import time
@@ -23,6 +22,7 @@ from publisher.dates import month_year
 from publisher.errors import Problem, PublisherError, UsageError
 from publisher.output import Stopped, stop_on_signals
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
+from publisher.workers import collect_rarely
 
 # The library is imported by each command, inside it, for what that command does: an HTML
 # build never loads WeasyPrint, pikepdf or the Word reader, and --help loads none of it
@@ -47,8 +47,6 @@ INTERRUPTED = "publisher: interrupted; nothing half-written was left"
 STOPPED = "publisher: stopped ({signal}); nothing half-written was left"
 #: The exit code of a command stopped with Ctrl-C, as shells give it (128 + SIGINT).
 EXIT_INTERRUPTED = 130
-#: New objects between two looks for unreachable cycles (see `main`); Python's default is 700.
-_OBJECTS_BETWEEN_COLLECTIONS = 100_000
 
 
 class PublisherCommand(click.Command):
@@ -901,12 +899,7 @@ def _say_interrupted(interrupted: KeyboardInterrupt) -> int:
 
 def main() -> None:
     """Entry point of the `publisher` console command."""
-    # Python looks for unreachable cycles every 700 new objects by default. A build makes
-    # hundreds of thousands that live until it ends (the checked sources, the stylesheets,
-    # the laid-out pages): with the default, collecting took 0.1 s of a one-issue build,
-    # more than publisher's own stages. A short-lived command can collect less often, as
-    # mypy's does; objects still go as soon as nothing refers to them.
-    gc.set_threshold(_OBJECTS_BETWEEN_COLLECTIONS, *gc.get_threshold()[1:])
+    collect_rarely()  # until the work is handed out
     # Ctrl-C, SIGTERM and SIGHUP stop publisher where it is, and its clean-up runs; the
     # worker processes a build forks leave Ctrl-C to the build.
     stop_on_signals()

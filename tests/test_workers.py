@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 import sys
 
-from publisher.workers import run_each
+from publisher.workers import collect_rarely, run_each
 
 
 def test_two_jobs_run_in_worker_processes_and_return_every_result():
@@ -23,6 +24,24 @@ def test_two_jobs_run_in_worker_processes_and_return_every_result():
 def test_one_job_runs_here():
     results = dict(run_each(lambda number: os.getpid(), ["a", "b"], jobs=1))
     assert results == {0: os.getpid(), 1: os.getpid()}
+
+
+def test_work_is_done_at_python_s_usual_rate_of_collection_and_all_is_collectable_after():
+    # Loading collects rarely; the work (in this process or in workers forked from it) is
+    # done at Python's usual rate, with what was loaded set aside, and after it everything
+    # is collectable again: a long `serve` must not keep the garbage of every rebuild.
+    before = gc.get_threshold()
+    try:
+        collect_rarely()
+        loading = gc.get_threshold()
+        for jobs in (1, 2):
+            seen = dict(run_each(lambda _: (gc.get_threshold()[0], gc.get_freeze_count() > 0),
+                                 ["a", "b"], jobs=jobs))
+            assert seen == {0: (700, True), 1: (700, True)}
+            assert gc.get_threshold() == loading and gc.get_freeze_count() == 0
+        assert loading[0] > 700
+    finally:
+        gc.set_threshold(*before)
 
 
 def test_an_error_in_a_worker_reaches_the_build_and_nothing_hangs():
