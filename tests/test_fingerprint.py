@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from importlib import metadata
 from pathlib import Path
 
 from publisher.build import render_issue
 from publisher.config import read_site
-from publisher.fingerprint import InputReader
+from publisher.fingerprint import SOFTWARE, SOFTWARE_PACKAGES, InputReader, software_versions
 from publisher.formats import FORMATS
 from publisher.pages import PageMaker
 from publisher.pdf import render_pdf
@@ -71,3 +72,11 @@ def test_a_template_that_appears_later_rebuilds_the_issues(site, run):
     assert result.stdout.splitlines()[-1].startswith("Built 1 issue")
     page = site / "output/bulletin/2024-03-issue-7.html"
     assert "A notice to every reader." in page.read_text()
+
+
+def test_the_software_s_versions_are_those_its_packages_give():
+    # Read from the first lines of each package's METADATA, for speed: the same as
+    # importlib.metadata parsing it whole, or every published issue's lock would differ.
+    versions = software_versions()
+    assert {package: versions[SOFTWARE + package] for package in SOFTWARE_PACKAGES} == \
+        {package: metadata.version(package) for package in SOFTWARE_PACKAGES}
