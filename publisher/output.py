@@ -37,13 +37,12 @@ def check_inside(path: Path, folder: Path) -> None:
     if absolute == folder or not absolute.is_relative_to(folder):
         raise OutsideOutputFolder(f"cannot write {shown(path)}: it is outside the output "
                                   f"folder {shown(folder)}, and publisher writes only inside it")
-    real_folder = folder.resolve()
     current = folder
     for part in absolute.relative_to(folder).parts[:-1]:
         current = current / part
         if current.is_symlink():
             target = current.resolve()
-            if not target.is_relative_to(real_folder):
+            if not target.is_relative_to(folder.resolve()):
                 raise OutsideOutputFolder(
                     f"cannot write {shown(path)}: {shown(current)} is a link to {target}, "
                     "outside the output folder, and publisher does not write through it; "

@@ -91,11 +91,10 @@ def bundle_page(html: str, styles_folder: Path, assets: str) -> tuple[str, Bundl
     sheets = [(match[1][len(assets) + 1:], match[2] or "all") for match in found]
     screen = tuple(sheet for sheet in sheets if sheet[1] != "print")
     printed = tuple((href, "all") for href, media in sheets if media == "print")
-    stamps = _stamps(styles_folder)
-    bundle = _bundle(styles_folder, screen, stamps)
+    bundle = _bundle(styles_folder, screen)
     tags = [f'<link rel="stylesheet" href="{assets}/{bundle.path}">']
     if printed:  # loaded for print only: it does not hold up the page on screen
-        for_print = _bundle(styles_folder, printed, stamps)
+        for_print = _bundle(styles_folder, printed)
         tags.append(f'<link rel="stylesheet" href="{assets}/{for_print.path}" media="print">')
         bundle = Bundle(bundle.path, bundle.css, (for_print,))
     tags[:0] = [f'<link rel="preload" href="{assets}/{font}" as="font" type="font/woff2" '
@@ -167,41 +166,52 @@ def woff2(font: Path, part: str = LATIN) -> bytes:
     return written.getvalue()
 
 
-def _stamps(styles_folder: Path) -> tuple[object, ...]:
-    """What the cache of bundles is keyed by: each stylesheet's size and time, those a
-    sheet imports included (`serve` builds again after an edit in the same process)."""
-    stamps: list[object] = []
-    for sheet in sorted(styles_folder.rglob("*.css")):
-        try:
-            status = sheet.stat()
-        except OSError:
-            continue
-        stamps.append((sheet.as_posix(), status.st_size, status.st_mtime_ns))
-    return tuple(stamps)
+#: A stylesheet read (or looked for) for a bundle, with its size and time before reading.
+_Read = tuple[Path, tuple[int, int] | None]
 
 
-@functools.lru_cache(maxsize=64)
-def _bundle(styles_folder: Path, sheets: tuple[tuple[str, str], ...],
-            stamps: tuple[object, ...]) -> Bundle:
+#: Bundles made in this process, by styles folder and sheets: with the size and time of
+#: each file they were read from (`serve` builds again after an edit in the same process).
+_bundles: dict[tuple[Path, tuple[tuple[str, str], ...]], tuple[tuple[_Read, ...], Bundle]] = {}
+
+
+def _bundle(styles_folder: Path, sheets: tuple[tuple[str, str], ...]) -> Bundle:
+    kept = _bundles.get((styles_folder, sheets))
+    if kept is not None and all(_stamp(path) == stamp for path, stamp in kept[0]):
+        return kept[1]
+    read: list[_Read] = []
     parts = []
     for href, media in sheets:
-        css = _inlined(styles_folder, href, ())
+        css = _inlined(styles_folder, href, (), read)
         if css is not None:
             parts.append(css if media == "all" else f"@media {media} {{\n{css}\n}}")
     data = "\n".join(parts).encode("utf-8")
     path = f"{WEB_FOLDER}/site-{hashlib.sha256(data).hexdigest()[:12]}.css"
-    return Bundle(path, data)
+    bundle = Bundle(path, data)
+    _bundles[(styles_folder, sheets)] = (tuple(read), bundle)
+    return bundle
 
 
-def _inlined(styles_folder: Path, href: str, importing: tuple[str, ...]) -> str | None:
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _inlined(styles_folder: Path, href: str, importing: tuple[str, ...],
+             read: list[_Read]) -> str | None:
     """The stylesheet at `href` (under the styles folder) as it reads from assets/web/, with
     the sheets it @imports put in its place: an @import after the first rule of one file is
     ignored by browsers, so the sheets cannot simply be put one after another. None if it
-    cannot be read (the page's check says so)."""
+    cannot be read (the page's check says so). Each file looked for is added to `read`."""
     if href in importing:  # a sheet importing itself, at some remove: once is enough
         return ""
+    file = styles_folder / href
+    read.append((file, _stamp(file)))
     try:
-        css = (styles_folder / href).read_text(encoding="utf-8")
+        css = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
     folder = posixpath.dirname(href)
@@ -212,7 +222,7 @@ def _inlined(styles_folder: Path, href: str, importing: tuple[str, ...]) -> str 
             return match[0]  # not one of ours: left to the browser
         path = posixpath.normpath(posixpath.join(folder, target))
         sheet = None if path.startswith("../") else _inlined(styles_folder, path,
-                                                            (*importing, href))
+                                                            (*importing, href), read)
         media = match[5].strip()
         if sheet is None:
             return ""  # outside the styles folder, or missing: the page's check says so

@@ -133,3 +133,9 @@ def test_an_imported_stylesheet_is_put_in_its_place(site, run):
                                     if link["rel"] == "stylesheet")).read_text()
     assert "@import" not in screen
     assert screen.index(".from-the-import") < screen.index(".masthead__series")
+    # Edited in the same process, as under `serve`: the bundle is made again.
+    (site / "styles/newsletter/extra.css").write_text(".from-the-edit { color: #654321; }\n")
+    _, linked = built(site, run)
+    screen = assets_file(site, next(link["href"] for link in linked
+                                    if link["rel"] == "stylesheet")).read_text()
+    assert ".from-the-edit" in screen and ".from-the-import" not in screen
