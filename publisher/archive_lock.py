@@ -244,9 +244,7 @@ def frozen_problem(lock: ArchiveLock, reader: InputReader, issue: Issue,
                        f"not in {LOCK_FILE}, so --frozen cannot vouch for it; lock it with "
                        f"'publisher publish {issue.shown}'")
     edition = locked.latest
-    before = edition.inputs.without_software()
-    now = reader.now(issue, placed, edition.inputs).without_software()
-    moved = before.moved(now)
+    before, now, moved = inputs_moved(edition, reader, issue, placed)
     if not moved:
         return None
     what = "; ".join(before.describe_move(label, now) for label in moved)
@@ -257,6 +255,16 @@ def frozen_problem(lock: ArchiveLock, reader: InputReader, issue: Issue,
               "--correction \"what changed\"")
     return Problem(issue.shown, None, f"published (edition {edition.number}), but "
                    f"{len(moved)} of its inputs changed since it was locked: {what}; {advice}")
+
+
+def inputs_moved(edition: Edition, reader: InputReader, issue: Issue,
+                 placed: list[PlacedBlock]) -> tuple[Fingerprint, Fingerprint, list[str]]:
+    """The inputs of the locked `edition` of `issue` and those it has now, the software left
+    out (a new WeasyPrint is for `verify` to judge by the bytes); and the labels of the
+    inputs that moved between the two."""
+    before = edition.inputs.without_software()
+    now = reader.now(issue, placed, edition.inputs).without_software()
+    return before, now, before.moved(now)
 
 
 def _pin(label: str, before: Fingerprint, library: BlockLibrary) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from publisher.archive_lock import frozen_problem, read_lock
+from publisher.archive_lock import frozen_problem, inputs_moved, read_lock
 from publisher.articles import PageText, PageTexts
 from publisher.blocks import BlockLibrary, PlacedBlock
 from publisher.build_mutex import output_lock
@@ -489,9 +489,7 @@ def _moved_since_locked(site: Site, to_render: list[PlannedIssue],
         locked = lock.issues.get(reader.label(planned.issue.source))
         if locked is None:
             continue
-        before = locked.latest.inputs.without_software()
-        moved = before.moved(reader.now(planned.issue, planned.blocks,
-                                        locked.latest.inputs).without_software())
+        _, _, moved = inputs_moved(locked.latest, reader, planned.issue, planned.blocks)
         if moved:
             issues.append(planned.issue.shown)
             inputs.update(dict.fromkeys(moved))
