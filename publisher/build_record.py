@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from publisher import strictjson as strict
@@ -68,8 +68,7 @@ def _files(data: Any, where: tuple[str, ...]) -> dict[str, str]:
     """A format's files, each a path inside the output folder with its digest."""
     files = strict.mapping(data, where)
     for path in files:
-        parts = PurePosixPath(path).parts
-        if not parts or parts[0] == "/" or ".." in parts:
+        if not strict.inside(path):
             raise strict.Damage(where, f"{strict.shown(path)} is not inside the output folder")
     return {path: strict.digest(digest, (*where, path)) for path, digest in files.items()}
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publisher import strictjson as strict
 from publisher.errors import RenderError
 
 #: The index's folder in the output folder.
@@ -102,9 +103,7 @@ def _listed(listing: Path) -> dict[str, Any]:
     try:
         data = json.loads(listing.read_text(encoding="utf-8"))
         files = data["files"]
-        if isinstance(data["records"], str) and all(
-                isinstance(name, str) and ".." not in name.split("/") and not name.startswith("/")
-                for name in files):
+        if isinstance(data["records"], str) and all(strict.inside(name) for name in files):
             return {"records": data["records"], "files": files}
     except (OSError, ValueError, KeyError, TypeError):
         pass

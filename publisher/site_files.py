@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
+from publisher import strictjson as strict
 from publisher.build_record import as_written
 from publisher.fingerprint import digest_bytes
 
@@ -50,12 +51,7 @@ def _recorded(output_folder: Path) -> dict[str, str]:
         document = json.loads((output_folder / LISTING_FILE).read_text(encoding="utf-8"))
         files = document["files"] if document.get("format") == _FORMAT else {}
         return {file: digest for file, digest in files.items()
-                if isinstance(file, str) and isinstance(digest, str) and _inside(file)}
+                if isinstance(digest, str) and strict.inside(file)}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
-
-def _inside(file: str) -> bool:
-    parts = PurePosixPath(file).parts
-    return bool(parts) and not PurePosixPath(file).is_absolute() and ".." not in parts \
-        and "\\" not in file

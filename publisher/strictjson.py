@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePosixPath
 from typing import Any
 
 #: Deeper than any file publisher writes (the lock goes 7 levels down); nesting past this
@@ -157,3 +158,12 @@ def day(value: Any, where: Sequence[str]) -> datetime.date:
         except ValueError:
             pass
     raise Damage(where, f"{shown(value)} is not a date written YYYY-MM-DD")
+
+
+def inside(path: Any) -> bool:
+    """Whether `path`, as a file publisher writes for itself records it, is a path inside
+    the output folder: text, relative, in POSIX form, never climbing out with `..`."""
+    if not isinstance(path, str) or "\\" in path:
+        return False
+    parts = PurePosixPath(path).parts
+    return bool(parts) and parts[0] != "/" and ".." not in parts
