@@ -22,7 +22,7 @@ from publisher.dates import month_year
 from publisher.errors import Problem, PublisherError, UsageError
 from publisher.output import Stopped, stop_on_signals
 from publisher.resources import REMOTE_MAX_BYTES, REMOTE_TIMEOUT_SECONDS
-from publisher.workers import collect_rarely
+from publisher.workers import uncollected_while_loading
 
 # The library is imported by each command, inside it, for what that command does: an HTML
 # build never loads WeasyPrint, pikepdf or the Word reader, and --help loads none of it
@@ -175,6 +175,7 @@ def _deny_list_option(function: Any) -> Any:
 @click.option("-v", "--verbose", is_flag=True,
               help="Also name each issue that was up to date, and each file written.")
 @click.pass_obj
+@uncollected_while_loading
 def build_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                   output_folder: Path | None, force: bool, frozen: bool, drafts: bool,
                   pdf_variant: PdfVariant | None, allow_remote: bool, jobs: int | None,
@@ -469,6 +470,7 @@ def import_command(site_root: Path, document: Path, series: str | None, title: s
               help="Write here instead of the site's output folder (site.yml: output).")
 @_deny_list_option
 @click.pass_obj
+@uncollected_while_loading
 def publish_command(site_root: Path, issue: Path, correction: str | None, day: str | None,
                     output_folder: Path | None, deny_list: Path | None) -> None:
     """Publish ISSUE: mark it published, build it, and lock it in archive-lock.json.
@@ -579,6 +581,7 @@ def send_command(site_root: Path, issue: Path, to: Path | None, test_to: str | N
               show_default=True, help="How to report.")
 @_jobs_option
 @click.pass_obj
+@uncollected_while_loading
 def verify_command(site_root: Path, issues: tuple[Path, ...], output_format: str,
                    jobs: int | None) -> None:
     """Rebuild published issues and prove they are as they were locked.
@@ -638,6 +641,7 @@ def _print_verdicts(verdicts: list[Verdict]) -> None:
               help="The date the new editions record (default: today).")
 @_jobs_option
 @click.pass_obj
+@uncollected_while_loading
 def relock_command(site_root: Path, issues: tuple[Path, ...], day: str | None,
                    jobs: int | None) -> None:
     """Lock published issues again after an upgrade, where readers would find nothing new.
@@ -899,7 +903,6 @@ def _say_interrupted(interrupted: KeyboardInterrupt) -> int:
 
 def main() -> None:
     """Entry point of the `publisher` console command."""
-    collect_rarely()  # until the work is handed out
     # Ctrl-C, SIGTERM and SIGHUP stop publisher where it is, and its clean-up runs; the
     # worker processes a build forks leave Ctrl-C to the build.
     stop_on_signals()

@@ -7,7 +7,9 @@ import os
 import subprocess
 import sys
 
-from publisher.workers import collect_rarely, run_each
+import pytest
+
+from publisher.workers import run_each, uncollected_while_loading
 
 
 def test_two_jobs_run_in_worker_processes_and_return_every_result():
@@ -26,22 +28,29 @@ def test_one_job_runs_here():
     assert results == {0: os.getpid(), 1: os.getpid()}
 
 
-def test_work_is_done_at_python_s_usual_rate_of_collection_and_all_is_collectable_after():
-    # Loading collects rarely; the work (in this process or in workers forked from it) is
-    # done at Python's usual rate, with what was loaded set aside, and after it everything
-    # is collectable again: a long `serve` must not keep the garbage of every rebuild.
-    before = gc.get_threshold()
-    try:
-        collect_rarely()
-        loading = gc.get_threshold()
-        for jobs in (1, 2):
-            seen = dict(run_each(lambda _: (gc.get_threshold()[0], gc.get_freeze_count() > 0),
-                                 ["a", "b"], jobs=jobs))
-            assert seen == {0: (700, True), 1: (700, True)}
-            assert gc.get_threshold() == loading and gc.get_freeze_count() == 0
-        assert loading[0] > 700
-    finally:
-        gc.set_threshold(*before)
+def test_a_build_collects_only_while_it_works_and_collection_is_on_again_after_it():
+    # Loading collects nothing; the work (here, or in workers forked from here) is done
+    # with collection on, at Python's usual rate, what was loaded set aside; collection is
+    # on again when the command ends, even by an error: a long `serve` or a test run must
+    # not keep every rebuild's garbage.
+    seen = []
+
+    @uncollected_while_loading
+    def command(jobs: int) -> None:
+        seen.append(("loading", gc.isenabled()))
+        seen.extend(run_each(lambda _: (gc.isenabled(), gc.get_threshold()[0],
+                                        gc.get_freeze_count() > 0), ["a", "b"], jobs=jobs))
+        seen.append(("after the work", gc.isenabled(), gc.get_freeze_count()))
+        raise ValueError("the command fails")
+
+    for jobs in (1, 2):
+        seen.clear()
+        with pytest.raises(ValueError):
+            command(jobs)
+        assert sorted(seen, key=str) == sorted([
+            ("loading", False), (0, (True, 700, True)), (1, (True, 700, True)),
+            ("after the work", False, 0)], key=str)
+        assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_an_error_in_a_worker_reaches_the_build_and_nothing_hangs():
