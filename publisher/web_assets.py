@@ -166,12 +166,13 @@ def woff2(font: Path, part: str = LATIN) -> bytes:
     return written.getvalue()
 
 
-#: A stylesheet read (or looked for) for a bundle, with its size and time before reading.
+#: A file a bundle was made from (or looked for), with its size and time before reading.
 _Read = tuple[Path, tuple[int, int] | None]
 
 
 #: Bundles made in this process, by styles folder and sheets: with the size and time of
-#: each file they were read from (`serve` builds again after an edit in the same process).
+#: each file they were made from, the sheets they import and the fonts they name included
+#: (`serve` builds again after an edit in the same process).
 _bundles: dict[tuple[Path, tuple[tuple[str, str], ...]], tuple[tuple[_Read, ...], Bundle]] = {}
 
 
@@ -188,7 +189,7 @@ def _bundle(styles_folder: Path, sheets: tuple[tuple[str, str], ...]) -> Bundle:
     data = "\n".join(parts).encode("utf-8")
     path = f"{WEB_FOLDER}/site-{hashlib.sha256(data).hexdigest()[:12]}.css"
     bundle = Bundle(path, data)
-    _bundles[(styles_folder, sheets)] = (tuple(read), bundle)
+    _bundles[(styles_folder, sheets)] = (tuple(dict.fromkeys(read)), bundle)
     return bundle
 
 
@@ -235,20 +236,22 @@ def _inlined(styles_folder: Path, href: str, importing: tuple[str, ...],
         inner.append(imported(match))
         return f"/*@import {len(inner) - 1}*/"
 
-    css = _rewritten(_IMPORT.sub(placeholder, css), styles_folder, folder)
+    css = _rewritten(_IMPORT.sub(placeholder, css), styles_folder, folder, read)
     return re.sub(r"/\*@import (\d+)\*/", lambda match: inner[int(match[1])], css)
 
 
-def _rewritten(css: str, styles_folder: Path, folder: str) -> str:
+def _rewritten(css: str, styles_folder: Path, folder: str, read: list[_Read]) -> str:
     """`css` (a stylesheet in `folder` of the assets) as it reads from assets/web/: its
     addresses rewritten, and each @font-face of a TrueType or OpenType font as two of its
     WOFF2 files (see SUBSET_RANGES), each with its `unicode-range`, with `font-display:
-    swap`."""
+    swap`. Each file it names is added to `read`: a font's address holds its digest."""
 
     def source(target: str) -> Path | None:
         if re.match(r"[a-z][a-z0-9+.-]*:|#|/", target, re.IGNORECASE):
             return None  # not a file of ours
-        return styles_folder / posixpath.normpath(posixpath.join(folder, target))
+        path = styles_folder / posixpath.normpath(posixpath.join(folder, target))
+        read.append((path, _stamp(path)))
+        return path
 
     def address(match: re.Match[str], part: str = LATIN) -> str:
         path = source(match[2])

@@ -139,3 +139,20 @@ def test_an_imported_stylesheet_is_put_in_its_place(site, run):
     screen = assets_file(site, next(link["href"] for link in linked
                                     if link["rel"] == "stylesheet")).read_text()
     assert ".from-the-edit" in screen and ".from-the-import" not in screen
+
+
+def test_a_replaced_font_gets_a_new_address_in_the_same_process(site, run):
+    # As under `serve`: the bundle names each font by its digest, so it is made again.
+    def regular_fonts(linked) -> set[str]:
+        screen = assets_file(site, next(link["href"] for link in linked
+                                        if link["rel"] == "stylesheet")).read_text()
+        return set(re.findall(r"fonts/SourceSans3-Regular\.latin-\w+\.woff2", screen))
+
+    _, linked = built(site, run)
+    before = regular_fonts(linked)
+    fonts = site / "styles/fonts/source-sans-3"
+    (fonts / "SourceSans3-Regular.ttf").write_bytes((fonts / "SourceSans3-Bold.ttf").read_bytes())
+    _, relinked = built(site, run)
+    after = regular_fonts(relinked)
+    assert len(before) == len(after) == 1 and before != after
+    assert (site / "output/assets/web" / after.pop()).is_file()
