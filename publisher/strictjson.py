@@ -162,8 +162,9 @@ def day(value: Any, where: Sequence[str]) -> datetime.date:
 
 def inside(path: Any) -> bool:
     """Whether `path`, as a file publisher writes for itself records it, is a path inside
-    the output folder: text, relative, in POSIX form, never climbing out with `..`."""
-    if not isinstance(path, str) or "\\" in path:
+    the output folder: text, relative (not `/x`, nor `//x`), never climbing out with `..`.
+    Any other character is allowed, as publisher writes any name the system allows."""
+    if not isinstance(path, str):
         return False
     parts = PurePosixPath(path).parts
-    return bool(parts) and parts[0] != "/" and ".." not in parts
+    return bool(parts) and not PurePosixPath(path).is_absolute() and ".." not in parts

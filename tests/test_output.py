@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -416,3 +417,25 @@ def test_a_folder_of_other_files_is_built_into_only_when_forced(site, run, tmp_p
     assert (home / "notes.txt").read_text() == "mine\n"
     # From then on it is publisher's folder, with its record: no --force needed.
     assert run("build", "--format", "html", "--output", str(home), cwd=site).exit_code == 0
+
+
+def test_files_publisher_recorded_outside_the_output_folder_are_never_touched(site, run,
+                                                                             tmp_path):
+    # A damaged record of the site's files or of the search index naming /x or //x (a
+    # path that is absolute too): ignored, so the build goes on and leaves the file alone.
+    result = run("build", "--format", "html", cwd=site)
+    assert result.exit_code == 0, result.output
+    victim = tmp_path / "victim.html"
+    victim.write_text("someone else's")
+    digest = "sha256:" + hashlib.sha256(victim.read_bytes()).hexdigest()
+    listing = site / "output/.publisher/site-files.json"
+    data = json.loads(listing.read_text())
+    data["files"].update({f"/{victim}": digest, f"/{victim}".replace("/", "//", 1): digest})
+    listing.write_text(json.dumps(data))
+    index = site / "output/pagefind/publisher-index.json"
+    data = json.loads(index.read_text())
+    data["files"].append(f"/{victim}")
+    index.write_text(json.dumps(data))
+    result = run("build", "--format", "html", "--force", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert victim.read_text() == "someone else's"
