@@ -96,7 +96,7 @@ def whole_processes(issue: Path, html_file: Path, variants: list[str], output: P
                             "--force", "--jobs", "1", "--output", str(output / "whole"), "-q"],
         "build --format pdf": [sys.executable, "-m", "publisher.cli", "build", str(issue),
                                "--format", "pdf", "--force", "--jobs", "1", "--output",
-                               str(output / "whole"), "-q"],
+                               str(output / "whole-pdf"), "-q"],
         "bare WeasyPrint": [sys.executable, "-c", BARE_PROCESS, str(html_file), pdf, *variants],
         "bare, by soname": [sys.executable, "-c", BARE_BY_SONAME, str(html_file), pdf,
                             *variants],

@@ -54,7 +54,7 @@ from publisher.site_files import site_listing, stale_site_files
 from publisher.sources import Issue, read_issues
 from publisher.system_layer import subsetter_missing
 from publisher.web_assets import bundle_page, cached_woff2, fonts_of
-from publisher.workers import run_each
+from publisher.workers import loaded_set_aside, run_each
 
 #: The articles of the pages, kept between builds (see `articles.PageTexts`).
 ARTICLES_FILE = STATE_FILE.parent / "articles.json"
@@ -442,13 +442,14 @@ def _render_all(site: Site, output_folder: Path, planned: list[PlannedIssue],
 
     results: dict[int, Rendered] = {}
     problems = []
-    for index, outcome in run_each(render, planned, options.jobs):
-        if isinstance(outcome, list):
-            problems.extend(outcome)
-        else:
-            results[index] = outcome
-        if progress:
-            progress.rendered(planned[index].issue, results.get(index))
+    with loaded_set_aside():
+        for index, outcome in run_each(render, planned, options.jobs):
+            if isinstance(outcome, list):
+                problems.extend(outcome)
+            else:
+                results[index] = outcome
+            if progress:
+                progress.rendered(planned[index].issue, results.get(index))
     if problems:
         raise ContentError(problems)
     return [BuiltIssue(planned[index].issue, results[index]) for index in sorted(results)]

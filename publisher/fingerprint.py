@@ -287,8 +287,8 @@ def software_versions() -> dict[str, str]:
 
 
 def _version(package: str) -> str:
-    """`metadata.version(package)`, read from the first lines of its METADATA: parsing the
-    whole file as email headers took a millisecond a package, in every build."""
+    """`metadata.version(package)`, found among the headers at the top of its METADATA:
+    parsing the whole file as email took a millisecond a package, in every build."""
     distribution = metadata.distribution(package)
     for line in (distribution.read_text("METADATA") or "").splitlines():
         if not line:

@@ -56,7 +56,7 @@ from publisher.resources import (
     media_type,
     refuse_remote,
 )
-from publisher.user_cache import cached_bytes
+from publisher.user_cache import keep, kept
 
 
 @dataclass(frozen=True)
@@ -514,35 +514,38 @@ _COVERAGE_FORMAT = "coverage-1"
 
 @functools.lru_cache(maxsize=64)
 def _font_coverage(path: Path, mtime: int, size: int) -> tuple[frozenset[str], frozenset[int]]:
-    """The family names a font file gives itself (folded) and the characters it has. Kept
-    in the user's cache by the digest of the file's bytes: looking into a font costs more
-    than the rest of the check, in a build of one issue."""
+    """The family names a font file gives itself (folded) and the characters it has; none
+    of either for a font that cannot be read (a WOFF2 without brotli, say). Kept in the
+    user's cache by the digest of the file's bytes: looking into a font costs more than the
+    rest of the check, in a build of one issue. A font that could not be read is not kept,
+    nor is a damaged entry trusted: the font is looked into again, and kept right."""
     try:
         data = path.read_bytes()
     except OSError:
         return frozenset(), frozenset()
     name = f"{hashlib.sha256(data).hexdigest()}.json"
-    try:
-        return _coverage(cached_bytes(_COVERAGE_FORMAT, name, lambda: _coverage_json(data)))
-    except (ValueError, KeyError, TypeError):  # a damaged entry: look into the font itself
-        return _coverage(_coverage_json(data))
+    coverage = _coverage_of(kept(_COVERAGE_FORMAT, name))
+    if coverage is None:
+        coverage = _read_coverage(data)
+        if coverage is None:
+            return frozenset(), frozenset()
+        keep(_COVERAGE_FORMAT, name, _coverage_json(*coverage))
+    names, ranges = coverage
+    characters = (code for first, last in ranges for code in range(first, last + 1))
+    return frozenset(names), frozenset(characters)
 
 
-def _coverage(kept: bytes) -> tuple[frozenset[str], frozenset[int]]:
-    entry = json.loads(kept)
-    characters = (code for first, last in entry["ranges"] for code in range(first, last + 1))
-    return frozenset(map(str, entry["names"])), frozenset(characters)
+_Coverage = tuple[list[str], list[tuple[int, int]]]
 
 
-def _coverage_json(data: bytes) -> bytes:
-    """The family names and the characters (as ranges) of the font file `data`, as JSON;
-    none of either for a font fontTools cannot read."""
+def _read_coverage(data: bytes) -> _Coverage | None:
+    """The family names (folded) and the characters, as ranges, of the font file `data`;
+    None if fontTools cannot read it."""
     import io
 
     from fontTools.ttLib import TTFont
 
     names: set[str] = set()
-    codes: list[int] = []
     try:
         with TTFont(io.BytesIO(data), lazy=True, fontNumber=0) as font:
             for record in font["name"].names:
@@ -553,14 +556,35 @@ def _coverage_json(data: bytes) -> bytes:
                         continue
             codes = sorted(font.getBestCmap() or {})
     except Exception:  # a font fontTools cannot read (a WOFF2 without brotli, say)
-        names, codes = set(), []
-    ranges: list[list[int]] = []
+        return None
+    ranges: list[tuple[int, int]] = []
     for code in codes:
         if ranges and ranges[-1][1] == code - 1:
-            ranges[-1][1] = code
+            ranges[-1] = (ranges[-1][0], code)
         else:
-            ranges.append([code, code])
-    return json.dumps({"names": sorted(names), "ranges": ranges}).encode("utf-8")
+            ranges.append((code, code))
+    return sorted(names), ranges
+
+
+def _coverage_json(names: list[str], ranges: list[tuple[int, int]]) -> bytes:
+    return json.dumps({"names": names, "ranges": ranges}).encode("utf-8")
+
+
+def _coverage_of(entry: bytes | None) -> _Coverage | None:
+    """A font's coverage as the user's cache keeps it; None for none, or for an entry that
+    is not as `_coverage_json` writes it."""
+    if entry is None:
+        return None
+    try:
+        data = json.loads(entry)
+        names, ranges = data["names"], data["ranges"]
+        if all(isinstance(name, str) for name in names) and all(
+                type(first) is int and type(last) is int and 0 <= first <= last <= 0x10FFFF
+                for first, last in ranges):
+            return list(names), [(first, last) for first, last in ranges]
+    except (ValueError, KeyError, TypeError):
+        pass
+    return None
 
 
 # An issue longer than its house style allows. A style made to be printed on one sheet

@@ -146,6 +146,8 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     Compiling the templates costs more than rendering an issue's HTML.
     """
     folder = cache_folder(f"jinja-{jinja2.__version__}")
+    if folder is None:
+        return None
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:

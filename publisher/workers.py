@@ -64,7 +64,8 @@ def available_cores() -> int:
 
 
 def uncollected_while_loading(command: Callable[Params, Result]) -> Callable[Params, Result]:
-    """`command`, with no looks for unreachable cycles until `run_each` hands out the work.
+    """`command`, with no looks for unreachable cycles until its work begins (within
+    `loaded_set_aside`).
 
     Loading makes hundreds of thousands of objects that live as long as the command (the
     modules, the checked sources, the compiled templates), and few cycles: 1,850 objects were
@@ -87,12 +88,14 @@ def uncollected_while_loading(command: Callable[Params, Result]) -> Callable[Par
 
 
 @contextmanager
-def _loaded_set_aside() -> Iterator[None]:
-    """The work done with collection on, at Python's usual rate, and the objects made so far
-    set aside from it (`gc.freeze`): a look for cycles goes through the work's own objects
-    alone, and a forked worker leaves the pages it shares with the build unwritten, as the
-    `gc.freeze` documentation advises. All let back at the end: a long `serve` must still
-    collect them."""
+def loaded_set_aside() -> Iterator[None]:
+    """The work in the block done with collection on, at Python's usual rate, and the
+    objects made before it set aside (`gc.freeze`): a look for cycles goes through the
+    work's own objects alone, and a worker `run_each` forks in the block leaves the pages it
+    shares with the build unwritten, as the `gc.freeze` documentation advises. All let back
+    at the end (every frozen object, those of an enclosing block too): a long `serve` must
+    still collect them. A `with` block, not part of `run_each`: a generator left unfinished
+    would put collection back as it was later than the block around it."""
     enabled = gc.isenabled()
     gc.freeze()
     gc.enable()
@@ -112,12 +115,7 @@ def run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
     where processes cannot be forked, the work is done here, one task after another. An
     exception in a worker is raised here.
     """
-    with _loaded_set_aside():
-        yield from _run_each(function, tasks, min(jobs, len(tasks)))
-
-
-def _run_each(function: Callable[[Task], Result], tasks: Sequence[Task],
-              jobs: int) -> Iterator[tuple[int, Result]]:
+    jobs = min(jobs, len(tasks))
     if jobs <= 1:
         yield from _here(function, tasks)
         return

@@ -3,6 +3,8 @@ source; Welsh in the shipped fonts; a character the fonts lack is a warning nami
 
 from __future__ import annotations
 
+import json
+
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
@@ -243,4 +245,24 @@ def test_the_check_of_characters_is_right_from_a_damaged_cache(site, run, tmp_pa
         assert result.exit_code == 0, result.output
         assert [line for line in result.stderr.splitlines() if "warning" in line] == expected
         shipped = {path.read_bytes() for path in (site / "styles/fonts").rglob("*.ttf")}
-        assert len(list((cache / "publisher/coverage-1").glob("*.json"))) == len(shipped)
+        entries = sorted((cache / "publisher/coverage-1").glob("*.json"))
+        assert len(entries) == len(shipped)
+        # Made right again, not left damaged for every later build to look into the fonts.
+        assert all(json.loads(entry.read_text())["names"] for entry in entries)
+
+
+def test_a_font_that_cannot_be_read_is_not_kept_as_one_with_no_characters(tmp_path,
+                                                                           monkeypatch):
+    # It may be readable later (brotli installed for a WOFF2): kept empty, the check
+    # would pass over its text for good.
+    from publisher.pdf import _font_coverage
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    font = tmp_path / "broken.ttf"
+    font.write_bytes(b"not a font at all")
+    assert _font_coverage(font, 1, 1) == (frozenset(), frozenset())
+    assert not (tmp_path / "cache/publisher/coverage-1").exists()
+    shipped = PROJECT / "styles/fonts/source-sans-3/SourceSans3-Regular.ttf"
+    names, characters = _font_coverage(shipped, 1, 1)
+    assert names == {"source sans 3"} and ord("ŵ") in characters
+    assert len(list((tmp_path / "cache/publisher/coverage-1").iterdir())) == 1
