@@ -39,7 +39,6 @@ TASKS_PER_WORKER = 16
 #: How long an idle worker told to end (sent None) has to do so before it is killed.
 _IDLE_WORKER_ENDS_SECONDS = 2.0
 
-
 Task = TypeVar("Task")
 Params = ParamSpec("Params")
 Result = TypeVar("Result")

@@ -30,18 +30,17 @@ def test_one_job_runs_here():
 
 def test_a_build_collects_only_while_it_works_and_collection_is_on_again_after_it():
     # Loading collects nothing; the work (here, or in workers forked from here) is done
-    # with collection on, at Python's usual rate, what was loaded set aside; collection is
-    # on again when the command ends, even by an error: a long `serve` or a test run must
-    # not keep every rebuild's garbage.
-    usual = gc.get_threshold()[0]
+    # with collection on, what was loaded set aside (frozen); collection is on again when
+    # the command ends, even by an error: a long `serve` or a test run must not keep every
+    # rebuild's garbage.
     seen = []
 
     @uncollected_while_loading
     def command(jobs: int) -> None:
         seen.append(("loading", gc.isenabled()))
         with loaded_set_aside():
-            seen.extend(run_each(lambda _: (gc.isenabled(), gc.get_threshold()[0],
-                                            gc.get_freeze_count() > 0), ["a", "b"], jobs=jobs))
+            seen.extend(run_each(lambda _: (gc.isenabled(), gc.get_freeze_count() > 0),
+                                 ["a", "b"], jobs=jobs))
         seen.append(("after the work", gc.isenabled(), gc.get_freeze_count()))
         raise ValueError("the command fails")
 
@@ -50,9 +49,34 @@ def test_a_build_collects_only_while_it_works_and_collection_is_on_again_after_i
         with pytest.raises(ValueError):
             command(jobs)
         assert sorted(seen, key=str) == sorted([
-            ("loading", False), (0, (True, usual, True)), (1, (True, usual, True)),
+            ("loading", False), (0, (True, True)), (1, (True, True)),
             ("after the work", False, 0)], key=str)
         assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_the_build_command_renders_with_collection_on_and_leaves_it_on(site, run,
+                                                                      monkeypatch):
+    # The command as a user runs it, in this process as `serve` and the tests do: the
+    # issues are laid out with collection on, and it is on after a build, or a failed one.
+    import publisher.build
+
+    seen = []
+    render_issue = publisher.build.render_issue
+
+    def watched(*args, **kwargs):
+        seen.append(gc.isenabled() and gc.get_freeze_count() > 0)
+        return render_issue(*args, **kwargs)
+
+    monkeypatch.setattr(publisher.build, "render_issue", watched)
+    result = run("build", "--format", "html", "--jobs", "1", cwd=site)
+    assert result.exit_code == 0, result.output
+    assert seen and all(seen)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    issue = next((site / "issues").glob("*/*.md"))
+    issue.write_text(issue.read_text().replace("title:", "titel:", 1))
+    result = run("build", "--format", "html", "--force", cwd=site)
+    assert result.exit_code != 0 and "titel" in result.output
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_an_error_in_a_worker_reaches_the_build_and_nothing_hangs():
